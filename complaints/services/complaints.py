@@ -1,0 +1,112 @@
+"""Filing and acknowledging complaints."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from complaints.models import Case, Complaint
+from complaints.services.evidence import cases_for_members, evidence_ingest, member_ids_for_respondents
+from core import roles
+from core.errors import ConflictError, PermissionDenied, ValidationError
+
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_complaint_reference() -> str:
+    while True:
+        ref = "RU-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+        if not Complaint.objects.filter(reference=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def complaint_file(
+    *,
+    actor,
+    summary: str,
+    description: str,
+    incident_date=None,
+    rules=(),
+    complainant_is_target=True,
+    share_identity_with_respondent=False,
+    respondents=(),
+    evidence=(),
+    now=None,
+) -> Complaint:
+    """A member files a complaint: respondents are resolved, evidence taken in, one case per member respondent."""
+    now = now or timezone.now()
+    complainant = roles.member_of(actor)
+    if complainant is None:
+        raise PermissionDenied("Only a member can file a complaint.")
+    member_ids, unidentified = member_ids_for_respondents(list(respondents))
+    if complainant.pk in member_ids:
+        raise ValidationError("You cannot file a complaint about yourself.", field="respondents")
+    complaint = Complaint.objects.create(
+        reference=new_complaint_reference(),
+        filed_by=actor,
+        complainant=complainant,
+        complainant_is_target=complainant_is_target,
+        share_identity_with_respondent=share_identity_with_respondent,
+        summary=summary,
+        description=description,
+        incident_date=incident_date,
+        unidentified_respondents=unidentified,
+        submitted_at=now,
+    )
+    complaint.rules.set(rules)
+    audit_record(
+        actor=actor,
+        action="complaint.file",
+        obj=complaint,
+        data={
+            "rules": sorted(r.code for r in rules),
+            "respondents": len(member_ids),
+            "unidentified": len(unidentified),
+            "evidence": len(evidence),
+        },
+    )
+    cases, _ = cases_for_members(complaint=complaint, member_ids=member_ids, actor=actor, now=now)
+    if rules:
+        categories = {r.category_id for r in rules}
+        severity = max(r.severity for r in rules)
+        for case in cases.values():
+            case.categories.add(*categories)
+        Case.objects.filter(pk__in=[c.pk for c in cases.values()], severity__lt=severity).update(severity=severity)
+    if evidence:
+        evidence_ingest(complaint=complaint, items=list(evidence), actor=actor, now=now)
+    return complaint
+
+
+@transaction.atomic
+def complaint_acknowledge(*, complaint: Complaint, actor, now=None) -> Complaint:
+    """An officer acknowledges receipt (the 7-day clock stops)."""
+    now = now or timezone.now()
+    if not roles.has_role(actor, roles.OFFICER):
+        raise PermissionDenied("Only a compliance officer can acknowledge a complaint.")
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.acknowledged_at is not None:
+        raise ConflictError("The complaint was already acknowledged.")
+    complaint.acknowledged_at = now
+    complaint.status = Complaint.Status.ACKNOWLEDGED
+    complaint.save(update_fields=["acknowledged_at", "status", "updated_at"])
+    audit_record(actor=actor, action="complaint.acknowledge", obj=complaint)
+    return complaint
+
+
+@transaction.atomic
+def case_open(*, complaint: Complaint, respondent, actor, now=None) -> Case:
+    """An officer opens a case on a complaint for a member identified after filing."""
+    now = now or timezone.now()
+    if not roles.has_role(actor, roles.OFFICER):
+        raise PermissionDenied("Only a compliance officer can open a case.")
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.complainant_id == respondent.pk:
+        raise ValidationError("The complainant cannot be the respondent.", field="respondent")
+    if complaint.cases.filter(respondent=respondent).exists():
+        raise ConflictError("This complaint already has a case about that member.")
+    cases, _ = cases_for_members(complaint=complaint, member_ids={respondent.pk}, actor=actor, now=now)
+    case = cases[respondent.pk]
+    case.categories.add(*{r.category_id for r in complaint.rules.all()})
+    return case

@@ -1,0 +1,44 @@
+"""The roles of API.md. Staff roles are Django groups; `member` is a login linked to a member."""
+
+from django.core.exceptions import ObjectDoesNotExist
+
+OFFICER = "officer"
+PANEL = "panel"
+AUDITOR = "auditor"
+MEMBER = "member"
+STAFF_ROLES = (OFFICER, PANEL, AUDITOR)
+ALL_ROLES = (MEMBER, OFFICER, PANEL, AUDITOR)
+
+
+def user_roles(user) -> set[str]:
+    """The roles a user holds, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_conduct_roles", None)
+    if cached is not None:
+        return cached
+    roles = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+    if user.is_superuser:
+        roles |= {OFFICER, PANEL}
+    if member_of(user) is not None:
+        roles.add(MEMBER)
+    user._conduct_roles = roles
+    return roles
+
+
+def member_of(user):
+    """The member linked to a login, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.member
+    except ObjectDoesNotExist:
+        return None
+
+
+def has_role(user, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def is_staff_role(user) -> bool:
+    return bool(user_roles(user) & set(STAFF_ROLES))
