@@ -1,6 +1,23 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+admin.site.site_header = "Respect and Unity — compliance"
+admin.site.site_title = "Respect and Unity compliance"
+admin.site.index_title = "Complaints, cases and the register"
+
+api = [
+    path("conduct/", include("conduct.api.urls")),
+    path("", include("members.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/", include(api)),
 ]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from complaints.api import audit, views
+
+urlpatterns = [
+    path("complaints/", views.ComplaintListCreateApi.as_view(), name="complaint-list"),
+    path("complaints/<str:reference>/", views.ComplaintDetailApi.as_view(), name="complaint-detail"),
+    path("complaints/<str:reference>/evidence/", views.ComplaintEvidenceListApi.as_view(), name="complaint-evidence"),
+    path("cases/", views.CaseListApi.as_view(), name="case-list"),
+    path("cases/<str:reference>/", views.CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<str:reference>/actions/", views.CaseActionApi.as_view(), name="case-actions"),
+    path("allegations/", views.AllegationListApi.as_view(), name="allegation-list"),
+    path(
+        "allegations/<str:case_reference>/response/", views.AllegationResponseApi.as_view(), name="allegation-response"
+    ),
+    path("allegations/<str:case_reference>/appeal/", views.AllegationAppealApi.as_view(), name="allegation-appeal"),
+    path("audit/sanctions/", audit.AuditSanctionListApi.as_view(), name="audit-sanctions"),
+    path(
+        "audit/members/<str:membership_number>/history/",
+        audit.AuditMemberHistoryApi.as_view(),
+        name="audit-member-history",
+    ),
+]

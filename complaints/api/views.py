@@ -1,0 +1,212 @@
+"""Thin API views: validate input, fetch through a selector (404 out of scope), call one service,
+serialise the result."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors
+from complaints.api import serializers as s
+from complaints.api.filters import CaseFilter
+from complaints.models import Evidence
+from complaints.services import cases as case_services
+from complaints.services.complaints import complaint_file
+from complaints.workflow import Action
+from core import roles
+from core.errors import ValidationError
+from core.idempotency import idempotent
+from core.permissions import role_permission
+
+ACTION_SERVICES = {
+    Action.OPEN_INVESTIGATION: case_services.case_open_investigation,
+    Action.DISMISS: case_services.case_dismiss,
+    Action.RESOLVE_INFORMALLY: case_services.case_resolve_informally,
+    Action.ISSUE_NOTICE: case_services.case_issue_notice,
+    Action.RECORD_RESPONSE: case_services.case_record_response,
+    Action.CONTINUE_WITHOUT_RESPONSE: case_services.case_continue_without_response,
+    Action.REFER_TO_PANEL: case_services.case_refer_to_panel,
+    Action.DECIDE: case_services.case_decide,
+    Action.CONFIRM_DECISION: case_services.case_confirm_decision,
+    Action.LODGE_APPEAL: case_services.case_lodge_appeal,
+    Action.SET_APPEAL_PANEL: case_services.case_set_appeal_panel,
+    Action.DECIDE_APPEAL: case_services.case_decide_appeal,
+    Action.CLOSE: case_services.case_close,
+}
+
+
+def _with_evidence_count(qs):
+    counts = (
+        Evidence.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(evidence_count=Coalesce(Subquery(counts), 0))
+
+
+class ComplaintListCreateApi(generics.ListAPIView):
+    """GET: the caller's complaints (staff: all in scope). POST: a member files a complaint."""
+
+    serializer_class = s.ComplaintSerializer
+    throttle_scope = "filing"
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            from rest_framework.throttling import ScopedRateThrottle
+
+            return [ScopedRateThrottle()]
+        return []
+
+    def get_queryset(self):
+        return _with_evidence_count(selectors.complaint_list(user=self.request.user)).prefetch_related("rules")
+
+    @extend_schema(
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintCreatedSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A retry with the same key returns the first answer.",
+            )
+        ],
+    )
+    def post(self, request):
+        if not roles.has_role(request.user, roles.MEMBER):
+            return Response({"detail": "Only a member can file a complaint."}, status=status.HTTP_403_FORBIDDEN)
+
+        def handler():
+            data = s.ComplaintCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            complaint = complaint_file(actor=request.user, **data.validated_data)
+            return Response(s.ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, "complaints.file", handler)
+
+
+class ComplaintDetailApi(APIView):
+    """One complaint in the caller's scope (404 otherwise)."""
+
+    @extend_schema(responses=s.ComplaintSerializer)
+    def get(self, request, reference):
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        complaint.evidence_count = selectors.evidence_list(complaint=complaint).count()
+        return Response(s.ComplaintSerializer(complaint).data)
+
+
+class ComplaintEvidenceListApi(generics.ListAPIView):
+    """The evidence of one complaint, paginated. The complainant never sees attribution."""
+
+    def get_serializer_class(self):
+        if roles.has_role(self.request.user, roles.OFFICER) or roles.has_role(self.request.user, roles.AUDITOR):
+            return s.StaffEvidenceSerializer
+        return s.EvidenceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Evidence.objects.none()
+        complaint = selectors.complaint_get(user=self.request.user, reference=self.kwargs["reference"])
+        return selectors.evidence_list(complaint=complaint).select_related("case")
+
+
+class CaseListApi(generics.ListAPIView):
+    """The triage queue and case search for staff (`ordering=-severity` by default)."""
+
+    serializer_class = s.CaseListSerializer
+    filterset_class = CaseFilter
+    permission_classes = [role_permission(roles.OFFICER, roles.PANEL, roles.AUDITOR)]
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+
+class CaseDetailApi(APIView):
+    """One case with its deadlines and the actions the caller may take now. Each read is audited."""
+
+    @extend_schema(responses=s.CaseDetailSerializer)
+    def get(self, request, reference):
+        case = selectors.case_get(user=request.user, reference=reference)
+        case_services.audit_case_read(case=case, actor=request.user, via="api")
+        return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+_ACTION_REQUEST = PolymorphicProxySerializer(
+    component_name="CaseAction",
+    serializers={a.value: cls for a, cls in s.ACTION_SERIALIZERS.items()},
+    resource_type_field_name="action",
+)
+
+
+class CaseActionApi(APIView):
+    """Take one workflow action on a case. 400 bad fields, 403 role or person, 409 state or stale version."""
+
+    permission_classes = [role_permission(roles.OFFICER, roles.PANEL)]
+
+    @extend_schema(request=_ACTION_REQUEST, responses=s.CaseDetailSerializer)
+    def post(self, request, reference):
+        case = selectors.case_get(user=request.user, reference=reference)
+        if not isinstance(request.data, dict):
+            raise ValidationError("Send a JSON object.")
+        action = request.data.get("action")
+        serializer_class = s.ACTION_SERIALIZERS.get(action) if isinstance(action, str) else None
+        if serializer_class is None:
+            raise serializers.ValidationError(
+                {"action": [f"Unknown action; one of: {', '.join(a.value for a in Action)}."]}
+            )
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kwargs = serializer.service_kwargs(case)
+        ACTION_SERVICES[action](case=case, actor=request.user, version=serializer.validated_data["version"], **kwargs)
+        case = selectors.case_get(user=request.user, reference=reference)
+        return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class AllegationListApi(generics.ListAPIView):
+    """The cases against the caller for which notice was issued."""
+
+    serializer_class = s.AllegationSerializer
+
+    def get_queryset(self):
+        return selectors.allegation_list(user=self.request.user)
+
+
+class AllegationResponseApi(APIView):
+    """The respondent answers the notice before the deadline (409 after it or in another state)."""
+
+    @extend_schema(request=s.ResponseInputSerializer, responses={201: s.ResponseSerializer})
+    def post(self, request, case_reference):
+        case = selectors.allegation_get(user=request.user, reference=case_reference)
+
+        def handler():
+            data = s.ResponseInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            response = case_services.case_record_response(
+                case=case, actor=request.user, version=None, text=data.validated_data["text"]
+            )
+            return Response(s.ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, f"allegations.response:{case.pk}", handler)
+
+
+class AllegationAppealApi(APIView):
+    """The respondent appeals within the window (409 outside it, or when an appeal exists)."""
+
+    @extend_schema(request=s.AppealInputSerializer, responses={201: s.AppealSerializer})
+    def post(self, request, case_reference):
+        case = selectors.allegation_get(user=request.user, reference=case_reference)
+
+        def handler():
+            data = s.AppealInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            appeal = case_services.case_lodge_appeal(
+                case=case, actor=request.user, version=None, grounds=data.validated_data["grounds"]
+            )
+            return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, f"allegations.appeal:{case.pk}", handler)

@@ -1,0 +1,253 @@
+"""Every non-trivial read of complaints and cases, scoped to the caller's role."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from complaints.models import (
+    Appeal,
+    Case,
+    CaseEvent,
+    Complaint,
+    Decision,
+    Evidence,
+    InterimSuspension,
+    PoliceReferral,
+    Sanction,
+)
+from core import roles
+from core.errors import NotFound
+
+
+def _conf(name):
+    return settings.CONDUCT[name]
+
+
+def complaint_list(*, user):
+    """Members: the complaints they filed. Officers and auditors: all. Panel: complaints of their cases."""
+    held = roles.user_roles(user)
+    qs = Complaint.objects.all()
+    if held & {roles.OFFICER, roles.AUDITOR}:
+        pass
+    elif roles.PANEL in held:
+        qs = qs.filter(Q(cases__panel=user) | Q(cases__appeal_panel=user)).distinct()
+    elif roles.MEMBER in held:
+        qs = qs.filter(filed_by=user)
+    else:
+        return Complaint.objects.none()
+    return qs.prefetch_related(
+        Prefetch(
+            "cases",
+            queryset=Case.objects.order_by("reference").prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
+            ),
+        ),
+    ).order_by("-submitted_at", "-pk")
+
+
+def complaint_get(*, user, reference: str) -> Complaint:
+    complaint = complaint_list(user=user).filter(reference=reference).first()
+    if complaint is None:
+        raise NotFound("No complaint with that reference.")
+    return complaint
+
+
+def evidence_list(*, complaint: Complaint):
+    return Evidence.objects.filter(complaint=complaint).select_related("member").order_by("occurred_at", "pk")
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Cases with a deadline passed: acknowledgement, response, police referral, decision."""
+    ack = Q(
+        status=Case.Status.RECEIVED,
+        complaint__acknowledged_at__isnull=True,
+        complaint__submitted_at__lt=now - dt.timedelta(days=_conf("ACKNOWLEDGE_DAYS")),
+    )
+    response = Q(status=Case.Status.AWAITING_RESPONSE, response_due__lt=now)
+    police = Q(police_referral_due__lt=now) & ~Exists(PoliceReferral.objects.filter(case=OuterRef("pk")))
+    decision = Q(
+        status__in=[Case.Status.RECEIVED, Case.Status.INVESTIGATION, Case.Status.AWAITING_RESPONSE, Case.Status.PANEL],
+        complaint__acknowledged_at__lt=now - dt.timedelta(days=_conf("DECISION_DAYS")),
+    )
+    return Q(status__in=Case.OPEN_STATUSES) & (ack | response | police | decision)
+
+
+def case_list(*, user, now=None):
+    """Officers and auditors: every case. Panel members: the cases they sit on. Others: none."""
+    held = roles.user_roles(user)
+    qs = Case.objects.all()
+    if held & {roles.OFFICER, roles.AUDITOR}:
+        pass
+    elif roles.PANEL in held:
+        qs = qs.filter(Q(panel=user) | Q(appeal_panel=user)).distinct()
+    else:
+        return Case.objects.none()
+    return qs.select_related("respondent__constituency", "complaint", "assigned_to").order_by(
+        "-severity", "-evidence_count", "opened_at", "pk"
+    )
+
+
+def case_detail_queryset(qs):
+    return qs.select_related("complaint__complainant", "respondent", "assigned_to").prefetch_related(
+        "categories",
+        "panel",
+        "appeal_panel",
+        "police_referrals",
+        "rules_charged",
+        Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk")),
+        Prefetch("sanctions", queryset=Sanction.objects.select_related("sanction_type").order_by("pk")),
+        Prefetch("interim_suspensions", queryset=InterimSuspension.objects.filter(lifted_at__isnull=True)),
+        "complaint__campaigns",
+    )
+
+
+def case_get(*, user, reference: str) -> Case:
+    case = case_detail_queryset(case_list(user=user)).filter(reference=reference).first()
+    if case is None:
+        raise NotFound("No case with that reference.")
+    return case
+
+
+def case_deadlines(case: Case) -> dict:
+    complaint = case.complaint
+    decisions = list(case.decisions.all())
+    latest = decisions[-1] if decisions else None
+    ack_at = complaint.acknowledged_at
+    return {
+        "acknowledge_by": complaint.acknowledge_due,
+        "decide_by": ack_at + dt.timedelta(days=_conf("DECISION_DAYS")) if ack_at else None,
+        "response_due": case.response_due,
+        "appeal_due": latest.appeal_due if latest else None,
+        "police_referral_due": case.police_referral_due,
+    }
+
+
+def allegation_list(*, user):
+    """The cases against the caller for which notice was issued."""
+    member = roles.member_of(user)
+    if member is None:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(respondent=member, notice_issued_at__isnull=False)
+        .select_related("complaint__complainant")
+        .prefetch_related(
+            Prefetch("rules_charged"),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("occurred_at", "pk")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("decided_at", "pk").prefetch_related(
+                    Prefetch("sanctions", queryset=Sanction.objects.select_related("sanction_type"))
+                ),
+            ),
+            Prefetch("appeals", queryset=Appeal.objects.order_by("lodged_at")),
+        )
+        .order_by("-notice_issued_at", "pk")
+    )
+
+
+def allegation_get(*, user, reference: str) -> Case:
+    case = allegation_list(user=user).filter(reference=reference).first()
+    if case is None:
+        raise NotFound("No allegation with that reference.")
+    return case
+
+
+# --- Auditors -----------------------------------------------------------------------
+
+
+def sanction_list(*, today: dt.date | None = None):
+    """The sanction register with what its serializer reads, oldest last."""
+    return (
+        Sanction.objects.select_related(
+            "member__constituency__region",
+            "sanction_type",
+            "case",
+        )
+        .prefetch_related("rules", "categories")
+        .order_by("-imposed_on", "-pk")
+    )
+
+
+def sanction_status_q(status: str, today: dt.date) -> Q:
+    """Effective status: a fixed-term sanction whose term ended is spent even before it is marked."""
+    S = Sanction.Status
+    if status == S.ACTIVE:
+        return Q(status=S.ACTIVE) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    if status == S.SPENT:
+        return Q(status=S.SPENT) | Q(status=S.ACTIVE, ends_on__lt=today)
+    return Q(status=status)
+
+
+def member_history(*, member) -> list[dict]:
+    """Every case, decision, sanction, interim suspension and appeal of a member, oldest first."""
+    today = timezone.localdate()
+    entries = []
+    cases = list(Case.objects.filter(respondent=member).select_related("complaint").order_by("opened_at"))
+    for case in cases:
+        entries.append(
+            {
+                "at": case.opened_at,
+                "kind": "case",
+                "case": case.reference,
+                "detail": {"status": case.status, "complaint": case.complaint.reference},
+            }
+        )
+    decisions = Decision.objects.filter(case__respondent=member).select_related("case")
+    for d in decisions:
+        entries.append(
+            {
+                "at": d.decided_at,
+                "kind": "decision",
+                "case": d.case.reference,
+                "detail": {
+                    "outcome": d.outcome,
+                    "informal": d.informal,
+                    "reasons": d.reasons,
+                    "departed_from_guidance": d.departed_from_guidance,
+                    "confirmed_at": d.confirmed_at,
+                },
+            }
+        )
+    sanctions = Sanction.objects.filter(member=member).select_related("sanction_type", "case", "decision")
+    for s in sanctions:
+        entries.append(
+            {
+                "at": s.created_at,
+                "kind": "sanction",
+                "case": s.case.reference,
+                "detail": {
+                    "code": s.sanction_type.code,
+                    "level": s.level,
+                    "status": s.effective_status(today),
+                    "starts_on": s.starts_on,
+                    "ends_on": s.ends_on,
+                    "revoked_on": s.revoked_on,
+                },
+            }
+        )
+    for i in InterimSuspension.objects.filter(member=member).select_related("case"):
+        entries.append(
+            {
+                "at": i.imposed_at,
+                "kind": "interim_suspension",
+                "case": i.case.reference,
+                "detail": {"reason": i.reason, "lifted_at": i.lifted_at, "next_review_due": i.next_review_due},
+            }
+        )
+    for a in Appeal.objects.filter(case__respondent=member).select_related("case"):
+        entries.append(
+            {
+                "at": a.lodged_at,
+                "kind": "appeal",
+                "case": a.case.reference,
+                "detail": {"outcome": a.outcome, "decided_at": a.decided_at},
+            }
+        )
+    entries.sort(key=lambda e: (e["at"], e["kind"]))
+    return entries
+
+
+def case_events(*, case: Case):
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")

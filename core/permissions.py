@@ -1,0 +1,28 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from core import roles
+
+
+class AuditorsReadOnly(BasePermission):
+    """Auditors change nothing: any write they attempt is refused with 403."""
+
+    message = "Auditors have read-only access."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        held = roles.user_roles(request.user)
+        return not (roles.AUDITOR in held and not held & {roles.OFFICER, roles.PANEL, roles.MEMBER})
+
+
+def role_permission(*required):
+    """A permission class for callers holding one of `required` roles."""
+
+    class _HasRoles(BasePermission):
+        message = f"Only {' or '.join(required)} users may do this."
+
+        def has_permission(self, request, view):
+            return bool(roles.user_roles(request.user) & set(required))
+
+    _HasRoles.__name__ = "Has" + "Or".join(r.title() for r in required)
+    return _HasRoles

@@ -1,0 +1,145 @@
+"""One complaint from filing to a decided suspension, an appeal, and the auditor's sanction history."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from audit.services import audit_verify
+from complaints.models import Case, CaseEvent, Sanction
+from members.models import Member
+from tests.members.factories import ConstituencyFactory, IdentityFactory, MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def act(client, case_ref, action, **fields):
+    version = client.get(f"/api/cases/{case_ref}/").json()["version"]
+    response = client.post(
+        f"/api/cases/{case_ref}/actions/", {"action": action, "version": version, **fields}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_complaint_to_suspension_to_appeal_to_auditor_history():
+    complainant = MemberFactory(with_login=True, constituency=ConstituencyFactory(name="Stoke-on-Trent North"))
+    respondent = MemberFactory(with_login=True, constituency=ConstituencyFactory(name="Islington North"))
+    IdentityFactory(member=respondent, platform="twitter", value="https://x.com/Abuser_1/")
+    officer, investigator = UserFactory(roles=["officer"]), UserFactory(roles=["officer"])
+    panel = [UserFactory(roles=["panel"]) for _ in range(3)]
+    appeal_judge = UserFactory(roles=["panel"])
+    auditor = UserFactory(roles=["auditor"])
+
+    # The member files, naming the sender by handle and attaching two posts.
+    filed = client_for(complainant.user).post(
+        "/api/complaints/",
+        {
+            "summary": "Abuse after the walkout",
+            "description": "Dozens of abusive messages.",
+            "incident_date": str(timezone.localdate() - dt.timedelta(days=3)),
+            "rules": ["RU9", "RU11"],
+            "respondents": [{"platform": "twitter", "handle": "@abuser_1"}],
+            "evidence": [
+                {
+                    "channel": "twitter",
+                    "author_handle": "Abuser_1",
+                    "text": "resign now, traitor",
+                    "url": "https://twitter.com/abuser_1/status/1",
+                    "occurred_at": "2026-11-20T10:00:00Z",
+                },
+                {
+                    "channel": "twitter",
+                    "author_handle": "@ABUSER_1",
+                    "text": "you are a disgrace",
+                    "url": "https://x.com/abuser_1/status/2?s=20",
+                    "occurred_at": "2026-11-20T11:00:00Z",
+                },
+            ],
+        },
+        format="json",
+    )
+    assert filed.status_code == 201, filed.json()
+    assert len(filed.json()["cases"]) == 1
+    ref = filed.json()["cases"][0]["reference"]
+    case = Case.objects.get(reference=ref)
+    assert case.respondent == respondent and case.evidence_count == 2
+
+    staff = client_for(officer)
+    act(staff, ref, "open_investigation", investigator=investigator.username)
+    act(staff, ref, "issue_notice", allegations="Repeated abusive messages.", rules=["RU9", "RU11"])
+
+    # The respondent sees the allegations, not the complainant, and answers.
+    accused = client_for(respondent.user)
+    allegations = accused.get("/api/allegations/").json()["results"]
+    assert [a["reference"] for a in allegations] == [ref]
+    assert allegations[0]["complainant"] is None and len(allegations[0]["evidence"]) == 2
+    assert accused.post(f"/api/allegations/{ref}/response/", {"text": "I deny it."}, format="json").status_code == 201
+
+    act(staff, ref, "refer_to_panel", report="Report.", panel=[u.username for u in panel])
+    decided = act(
+        client_for(panel[0]),
+        ref,
+        "decide",
+        outcome="upheld",
+        reasons="Proven by the posts.",
+        findings=[{"rule": "RU9", "breached": True}, {"rule": "RU11", "breached": True}],
+        sanctions=[{"code": "suspension_membership", "duration_days": 180}],
+        departure_reason="Sustained campaign.",
+    )
+    assert decided["status"] == "decided"
+    assert decided["sanctions"][0]["status"] == "pending"
+    assert "confirm_decision" in client_for(panel[1]).get(f"/api/cases/{ref}/").json()["allowed_actions"]
+    confirmed = act(client_for(panel[1]), ref, "confirm_decision")
+    assert confirmed["sanctions"][0]["status"] == "active"
+    assert Member.objects.get(pk=respondent.pk).standing == Member.Standing.SUSPENDED
+
+    # Appeal, heard by a panel member who sat on neither panel; the suspension is reduced.
+    assert accused.post(f"/api/allegations/{ref}/appeal/", {"grounds": "Too harsh."}, format="json").status_code == 201
+    act(staff, ref, "set_appeal_panel", panel=[appeal_judge.username])
+    closed = act(
+        client_for(appeal_judge),
+        ref,
+        "decide_appeal",
+        outcome="varied",
+        reasons="Reduced on appeal.",
+        sanctions=[{"code": "suspension_membership", "duration_days": 60}],
+    )
+    assert closed["status"] == "closed"
+    assert sorted(s.status for s in Sanction.objects.filter(case=case)) == ["active", "varied"]
+
+    # The auditor finds the varied suspension and its replacement in the register.
+    audit_client = client_for(auditor)
+    register = audit_client.get("/api/audit/sanctions/", {"member": respondent.membership_number}).json()
+    assert {(r["code"], r["status"]) for r in register["results"]} == {
+        ("suspension_membership", "varied"),
+        ("suspension_membership", "active"),
+    }
+    active = audit_client.get("/api/audit/sanctions/", {"status": "active", "region": "London"})
+    assert active.status_code == 200
+    history = audit_client.get(f"/api/audit/members/{respondent.membership_number}/history/").json()
+    assert [e["kind"] for e in history][0] == "case" and {"decision", "sanction", "appeal"} <= {
+        e["kind"] for e in history
+    }
+    csv = audit_client.get("/api/audit/sanctions/", {"format": "csv"})
+    assert csv.status_code == 200 and b"suspension_membership" in b"".join(csv.streaming_content)
+
+    assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == [
+        "open_investigation",
+        "issue_notice",
+        "record_response",
+        "refer_to_panel",
+        "decide",
+        "confirm_decision",
+        "lodge_appeal",
+        "set_appeal_panel",
+        "decide_appeal",
+    ]
+    assert audit_verify().ok
