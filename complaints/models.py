@@ -189,8 +189,12 @@ class Evidence(models.Model):
     occurred_at = models.DateTimeField()
     attachment = models.FileField(upload_to="evidence/%Y/%m/", null=True, blank=True)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of sender, text and time: duplicates share it.")
+    signature = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the text without hashtags, punctuation, emoji or filler words."
+    )
     categories = models.JSONField(default=list, blank=True)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.LOW)
+    threat = models.BooleanField(default=False, help_text="Flagged as a threat of violence.")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -200,6 +204,8 @@ class Evidence(models.Model):
         indexes = [
             models.Index(fields=["complaint", "occurred_at"], name="evidence_complaint_time_idx"),
             models.Index(fields=["case", "occurred_at"], name="evidence_case_time_idx"),
+            models.Index(fields=["complaint", "signature"], name="evidence_signature_idx"),
+            models.Index(fields=["sender_key"], condition=Q(member__isnull=True), name="evidence_unattributed_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["complaint", "content_hash"], name="evidence_unique_content"),

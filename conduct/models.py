@@ -134,3 +134,46 @@ def rules_in_force(on_date):
     if version is None:
         return Rule.objects.none()
     return Rule.objects.filter(code_version=version)
+
+
+class IndicatorPhrase(models.Model):
+    """An entry of the indicator lexicon used to flag evidence; officers edit it in the admin.
+
+    A phrase matches whole words of the normalised text (case, accents of compatibility
+    forms and punctuation folded); a pattern is a regular expression over the same text.
+    """
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", "phrase"
+        PATTERN = "pattern", "regular expression"
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHRASE)
+    text = models.CharField(max_length=200)
+    severity = models.PositiveSmallIntegerField(
+        choices=Severity.choices, null=True, blank=True, help_text="Leave empty for the category's default."
+    )
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "text"]
+        constraints = [models.UniqueConstraint(fields=["category", "kind", "text"], name="indicator_unique")]
+
+    def __str__(self):
+        return f"{self.category.code}: {self.text}"
+
+    def clean(self):
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.PATTERN:
+            try:
+                re.compile(self.text)
+            except re.error as exc:
+                raise ValidationError({"text": f"Not a valid regular expression: {exc}"}) from None
+
+    @property
+    def effective_severity(self) -> int:
+        return self.severity or self.category.default_severity

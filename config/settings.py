@@ -211,5 +211,11 @@ CONDUCT = {
     "REJOIN_BAR_DAYS": env.int("CONDUCT_REJOIN_BAR_DAYS", default=5 * 365),
     "EVIDENCE_MAX_ITEMS": env.int("CONDUCT_EVIDENCE_MAX_ITEMS", default=50_000),
     "EVIDENCE_MAX_BYTES": env.int("CONDUCT_EVIDENCE_MAX_BYTES", default=32 * 1024 * 1024),
+    # A case's severity follows its volume too: this many items make it at least medium / high.
+    "VOLUME_MEDIUM": env.int("CONDUCT_VOLUME_MEDIUM", default=10),
+    "VOLUME_HIGH": env.int("CONDUCT_VOLUME_HIGH", default=100),
+    # Coordinated campaign: near-identical texts from this many senders, all within this window.
+    "CAMPAIGN_MIN_SENDERS": env.int("CONDUCT_CAMPAIGN_MIN_SENDERS", default=5),
+    "CAMPAIGN_WINDOW_HOURS": env.int("CONDUCT_CAMPAIGN_WINDOW_HOURS", default=24),
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
 }

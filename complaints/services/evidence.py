@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.db.models import F
+from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from complaints.models import Case, Complaint, Evidence
+from complaints.models import Campaign, Case, Complaint, Evidence
+from conduct.indicators import Lexicon, normalise_text
+from conduct.models import Severity
 from members.models import Identity, Member
 from members.normalise import PLATFORMS, normalise_email, normalise_handle, normalise_phone
 
@@ -71,6 +74,20 @@ def content_hash(item: dict, key: str, url_canonical: str) -> str:
         occurred = item["occurred_at"]
         basis = "\x00".join(["post", key, (item.get("text") or "").strip(), occurred.astimezone(dt.UTC).isoformat()])
     return hashlib.sha256(basis.encode()).hexdigest()
+
+
+_HASHTAG_OR_MENTION = re.compile(r"[#@]\w+|https?://\S+")
+FILLER_WORDS = frozenset(
+    "rt if you agree pathetic lol lmao omg please pls share retweet so just really wow ugh".split()
+)
+
+
+def text_signature(text: str) -> str:
+    """Near-identical texts share this: hashtags, links, punctuation, emoji and filler words do not count."""
+    words = [w for w in normalise_text(_HASHTAG_OR_MENTION.sub(" ", text or "")).split() if w not in FILLER_WORDS]
+    if len(words) < 3:
+        return ""
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 
 def members_for_senders(keys) -> dict[str, int]:
@@ -188,19 +205,24 @@ def evidence_ingest(*, complaint: Complaint, items: list[dict], actor, now=None,
     if existing:
         result.duplicates += sum(1 for p in prepared if p[3] in existing)
         prepared = [p for p in prepared if p[3] not in existing]
+    lexicon = Lexicon.load()
     member_by_key = members_for_senders({p[1] for p in prepared})
     cases, result.cases_opened = cases_for_members(
         complaint=complaint, member_ids=set(member_by_key.values()), actor=actor, now=now
     )
     rows = []
-    per_case: dict[int, int] = {}
+    touched_cases: set[int] = set()
     for item, key, url_c, h in prepared:
         member_id = member_by_key.get(key)
         case = cases.get(member_id) if member_id else None
         if member_id:
             result.attributed += 1
         if case is not None:
-            per_case[case.pk] = per_case.get(case.pk, 0) + 1
+            touched_cases.add(case.pk)
+        text = item.get("text", "")
+        categories, severity = lexicon.flag(text)
+        threat = THREAT in categories
+        result.threats += threat
         rows.append(
             Evidence(
                 complaint=complaint,
@@ -214,15 +236,19 @@ def evidence_ingest(*, complaint: Complaint, items: list[dict], actor, now=None,
                 sender_key=key,
                 url=item.get("url", ""),
                 url_canonical=url_c,
-                text=item.get("text", ""),
+                text=text,
                 occurred_at=item["occurred_at"],
                 content_hash=h,
+                categories=categories,
+                severity=severity or Severity.LOW,
+                threat=threat,
+                signature=text_signature(text),
             )
         )
     Evidence.objects.bulk_create(rows, batch_size=CHUNK)
     result.created = len(rows)
-    for case_pk, count in per_case.items():
-        Case.objects.filter(pk=case_pk).update(evidence_count=F("evidence_count") + count)
+    cases_refresh(case_ids=touched_cases, now=now)
+    campaigns_detect(complaint=complaint, signatures={r.signature for r in rows if r.signature})
     result.digest = digest.hexdigest()
     if audit:
         audit_record(
@@ -266,3 +292,129 @@ def member_ids_for_respondents(respondents: list[dict]) -> tuple[set[int], list[
         else:
             unidentified.append({k: v for k, v in r.items() if v})
     return ids, unidentified
+
+
+THREAT = "threat_of_violence"
+
+
+def cases_refresh(*, case_ids, now) -> None:
+    """Recompute volume, threats and severity of cases from their evidence (one grouped query).
+
+    Severity follows the worst item and the volume; a threat makes the case critical
+    and starts the police-referral clock if it has not started.
+    """
+    if not case_ids:
+        return
+    conf = settings.CONDUCT
+    stats = {
+        row["case"]: row
+        for row in Evidence.objects.filter(case_id__in=case_ids)
+        .values("case")
+        .annotate(n=Count("pk"), worst=Max("severity"), threats=Count("pk", filter=Q(threat=True)))
+    }
+    cases = list(Case.objects.filter(pk__in=case_ids))
+    for case in cases:
+        row = stats.get(case.pk, {"n": 0, "worst": Severity.LOW, "threats": 0})
+        volume = (
+            Severity.HIGH
+            if row["n"] >= conf["VOLUME_HIGH"]
+            else Severity.MEDIUM
+            if row["n"] >= conf["VOLUME_MEDIUM"]
+            else Severity.LOW
+        )
+        case.evidence_count, case.threat_count = row["n"], row["threats"]
+        case.severity = max(case.severity, row["worst"] or Severity.LOW, volume)
+        if row["threats"]:
+            case.severity = Severity.CRITICAL
+            if case.police_referral_due is None:
+                case.police_referral_due = now + dt.timedelta(hours=conf["POLICE_REFERRAL_HOURS"])
+    Case.objects.bulk_update(
+        cases, ["evidence_count", "threat_count", "severity", "police_referral_due"], batch_size=CHUNK
+    )
+
+
+def campaigns_detect(*, complaint: Complaint, signatures) -> list[Campaign]:
+    """Group near-identical texts from enough distinct senders, all within the window, into campaigns.
+
+    A signature's items are split where two consecutive items are further apart than the
+    window; a group qualifies when it spans no more than the window (a burst, not a phrase
+    that recurs for weeks) and has at least the minimum of distinct senders.
+    """
+    conf = settings.CONDUCT
+    window = dt.timedelta(hours=conf["CAMPAIGN_WINDOW_HOURS"])
+    found = []
+    signatures = sorted(signatures)
+    for i in range(0, len(signatures), CHUNK):
+        rows = (
+            Evidence.objects.filter(complaint=complaint, signature__in=signatures[i : i + CHUNK])
+            .order_by("signature", "occurred_at", "pk")
+            .values_list("pk", "signature", "occurred_at", "sender_key", "text")
+        )
+        groups: list[list] = []
+        for row in rows:
+            last = groups[-1][-1] if groups else None
+            if last is None or last[1] != row[1] or row[2] - last[2] > window:
+                groups.append([row])
+            else:
+                groups[-1].append(row)
+        for group in groups:
+            senders = {r[3] for r in group if r[3]}
+            if len(senders) < conf["CAMPAIGN_MIN_SENDERS"] or group[-1][2] - group[0][2] > window:
+                continue
+            campaign, _ = Campaign.objects.update_or_create(
+                complaint=complaint,
+                signature=group[0][1],
+                defaults={
+                    "sample_text": group[0][4][:1000],
+                    "senders": len(senders),
+                    "items": len(group),
+                    "first_at": group[0][2],
+                    "last_at": group[-1][2],
+                },
+            )
+            ids = [r[0] for r in group]
+            for j in range(0, len(ids), CHUNK):
+                Evidence.objects.filter(pk__in=ids[j : j + CHUNK]).update(campaign=campaign)
+            found.append(campaign)
+    return found
+
+
+def evidence_attribute_waiting(*, identities, actor=None, now=None) -> int:
+    """Attribute evidence waiting on unidentified senders to the members whose identities were just
+    registered, opening (or reusing) one case per member per complaint. Returns items attributed."""
+    now = now or timezone.now()
+    member_by_key = {
+        f"{i.kind}:{i.platform if i.kind == 'handle' else ''}:{i.normalised}": i.member_id
+        for i in identities
+        if i.normalised
+    }
+    if not member_by_key:
+        return 0
+    keys = sorted(member_by_key)
+    waiting: dict[int, list[tuple[int, str]]] = {}
+    for i in range(0, len(keys), CHUNK):
+        for pk, complaint_id, key in Evidence.objects.filter(
+            member__isnull=True, sender_key__in=keys[i : i + CHUNK]
+        ).values_list("pk", "complaint_id", "sender_key"):
+            waiting.setdefault(complaint_id, []).append((pk, key))
+    attributed = 0
+    for complaint in Complaint.objects.select_for_update().filter(pk__in=list(waiting)):
+        items = waiting[complaint.pk]
+        member_ids = {member_by_key[key] for _, key in items}
+        cases, opened = cases_for_members(complaint=complaint, member_ids=member_ids, actor=actor, now=now)
+        by_member: dict[int, list[int]] = {}
+        for pk, key in items:
+            by_member.setdefault(member_by_key[key], []).append(pk)
+        for member_id, pks in by_member.items():
+            case = cases.get(member_id)
+            for j in range(0, len(pks), CHUNK):
+                Evidence.objects.filter(pk__in=pks[j : j + CHUNK]).update(member_id=member_id, case=case)
+            attributed += len(pks)
+        cases_refresh(case_ids={c.pk for c in cases.values()}, now=now)
+        audit_record(
+            actor=actor,
+            action="evidence.attribute",
+            obj=complaint,
+            data={"items": len(items), "members": len(member_ids), "cases_opened": opened},
+        )
+    return attributed
