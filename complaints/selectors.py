@@ -251,3 +251,49 @@ def member_history(*, member) -> list[dict]:
 
 def case_events(*, case: Case):
     return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
+
+
+def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
+    """Senders of a complaint's evidence ranked by threats then volume, members and others apart.
+
+    Internal to officers: never shown to complainants, respondents or in published figures.
+    """
+    from django.db.models import Count, Max, Min
+
+    from members.models import Member
+
+    rows = (
+        Evidence.objects.filter(complaint=complaint)
+        .values("sender_key", "member_id")
+        .annotate(
+            items=Count("pk"),
+            threats=Count("pk", filter=Q(threat=True)),
+            first_at=Min("occurred_at"),
+            last_at=Max("occurred_at"),
+        )
+        .order_by("-threats", "-items", "sender_key")
+    )
+    members, others = [], []
+    for row in rows:
+        target = members if row["member_id"] else others
+        if len(target) < limit:
+            target.append(row)
+    by_id = Member.objects.in_bulk([r["member_id"] for r in members])
+
+    def shape(row):
+        kind, platform, value = (
+            (row["sender_key"].split(":", 2) + ["", "", ""])[:3] if row["sender_key"] else ("", "", "")
+        )
+        member = by_id.get(row["member_id"])
+        return {
+            "sender": value or None,
+            "kind": kind or None,
+            "platform": platform or None,
+            "member": {"membership_number": member.membership_number, "name": member.name} if member else None,
+            "items": row["items"],
+            "threats": row["threats"],
+            "first_at": row["first_at"],
+            "last_at": row["last_at"],
+        }
+
+    return {"members": [shape(r) for r in members], "non_members": [shape(r) for r in others]}

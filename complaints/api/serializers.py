@@ -599,3 +599,60 @@ class AppealSerializer(serializers.Serializer):
     grounds = serializers.CharField()
     lodged_at = serializers.DateTimeField()
     appeal_due = serializers.DateTimeField(source="decision.appeal_due")
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a header row, or NDJSON (one JSON object a line).")
+
+
+class RejectedRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1-based position of the item (CSV: data rows after the header).")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class UploadResultSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = RejectedRowSerializer(many=True)
+    attributed = serializers.IntegerField()
+    threats = serializers.IntegerField()
+    cases_opened = serializers.IntegerField()
+
+
+class SenderSerializer(serializers.Serializer):
+    sender = serializers.CharField(allow_null=True, help_text="The sender's normalised handle, e-mail or phone.")
+    kind = serializers.CharField(allow_null=True)
+    platform = serializers.CharField(allow_null=True)
+    member = MemberBriefSerializer(allow_null=True)
+    items = serializers.IntegerField()
+    threats = serializers.IntegerField()
+    first_at = serializers.DateTimeField()
+    last_at = serializers.DateTimeField()
+
+
+class SenderRankingSerializer(serializers.Serializer):
+    """Internal to officers: never published."""
+
+    members = SenderSerializer(many=True)
+    non_members = SenderSerializer(many=True)
+
+
+class PoliceReferralInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+    force = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    unit = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    crime_reference = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    referred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    not_referred_reason = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    version = StrictIntegerField(min_value=1, max_value=DB_INT_MAX, required=False, allow_null=True, default=None)
+
+
+class PoliceReferralSerializer(serializers.Serializer):
+    case = serializers.CharField(source="case.reference")
+    force = serializers.CharField()
+    unit = serializers.CharField()
+    crime_reference = serializers.CharField()
+    referred_at = serializers.DateTimeField()
+    not_referred_reason = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    recorded_at = serializers.DateTimeField()

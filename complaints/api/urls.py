@@ -6,9 +6,13 @@ urlpatterns = [
     path("complaints/", views.ComplaintListCreateApi.as_view(), name="complaint-list"),
     path("complaints/<str:reference>/", views.ComplaintDetailApi.as_view(), name="complaint-detail"),
     path("complaints/<str:reference>/evidence/", views.ComplaintEvidenceListApi.as_view(), name="complaint-evidence"),
+    path("complaints/<str:reference>/senders/", views.ComplaintSendersApi.as_view(), name="complaint-senders"),
     path("cases/", views.CaseListApi.as_view(), name="case-list"),
     path("cases/<str:reference>/", views.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<str:reference>/actions/", views.CaseActionApi.as_view(), name="case-actions"),
+    path(
+        "cases/<str:reference>/police-referrals/", views.CasePoliceReferralApi.as_view(), name="case-police-referrals"
+    ),
     path("allegations/", views.AllegationListApi.as_view(), name="allegation-list"),
     path(
         "allegations/<str:case_reference>/response/", views.AllegationResponseApi.as_view(), name="allegation-response"

@@ -5,15 +5,18 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
+from complaints.api import intake
 from complaints.api import serializers as s
 from complaints.api.filters import CaseFilter
 from complaints.models import Evidence
 from complaints.services import cases as case_services
 from complaints.services.complaints import complaint_file
+from complaints.services.evidence import evidence_upload
 from complaints.workflow import Action
 from core import roles
 from core.errors import ValidationError
@@ -101,7 +104,10 @@ class ComplaintDetailApi(APIView):
 
 
 class ComplaintEvidenceListApi(generics.ListAPIView):
-    """The evidence of one complaint, paginated. The complainant never sees attribution."""
+    """GET: the evidence of one complaint, paginated (the complainant never sees attribution).
+    POST: a bulk upload (JSON array, or multipart CSV/NDJSON `file`), atomic unless `skip_invalid=true`."""
+
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_serializer_class(self):
         if roles.has_role(self.request.user, roles.OFFICER) or roles.has_role(self.request.user, roles.AUDITOR):
@@ -113,6 +119,62 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
             return Evidence.objects.none()
         complaint = selectors.complaint_get(user=self.request.user, reference=self.kwargs["reference"])
         return selectors.evidence_list(complaint=complaint).select_related("case")
+
+    @extend_schema(
+        request={
+            "application/json": s.EvidenceItemSerializer(many=True),
+            "multipart/form-data": s.EvidenceFileSerializer,
+        },
+        parameters=[
+            OpenApiParameter("skip_invalid", bool, description="Store the valid rows and report the rejected ones."),
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={201: s.UploadResultSerializer, 400: s.UploadResultSerializer, 413: None},
+    )
+    def post(self, request, reference):
+        intake.check_size(request)
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        skip_invalid = request.query_params.get("skip_invalid", "false").lower() in ("true", "1", "yes")
+
+        def handler():
+            rows = intake.read_rows(request)
+            items, rejected = intake.validate_rows(rows)
+            if rejected and not skip_invalid:
+                body = {
+                    "detail": f"{len(rejected)} row(s) are invalid; nothing was stored.",
+                    "received": len(rows),
+                    "created": 0,
+                    "duplicates": 0,
+                    "rejected": rejected,
+                    "attributed": 0,
+                    "threats": 0,
+                    "cases_opened": 0,
+                }
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            result = evidence_upload(complaint=complaint, items=items, rejected=rejected, actor=request.user)
+            return Response(result.as_dict(), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, f"evidence.upload:{complaint.pk}", handler)
+
+
+class ComplaintSendersApi(APIView):
+    """Officers only: the complaint's senders ranked by threats then volume, members and others apart."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="Senders per list (default 100, at most 1000).")],
+        responses=s.SenderRankingSerializer,
+    )
+    def get(self, request, reference):
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        try:
+            limit = int(request.query_params.get("limit", 100))
+        except ValueError:
+            raise ValidationError("Must be a whole number.", field="limit") from None
+        if not 1 <= limit <= 1000:
+            raise ValidationError("Must be between 1 and 1000.", field="limit")
+        return Response(s.SenderRankingSerializer(selectors.sender_ranking(complaint=complaint, limit=limit)).data)
 
 
 class CaseListApi(generics.ListAPIView):
@@ -134,6 +196,20 @@ class CaseDetailApi(APIView):
         case = selectors.case_get(user=request.user, reference=reference)
         case_services.audit_case_read(case=case, actor=request.user, via="api")
         return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class CasePoliceReferralApi(APIView):
+    """Record a police-referral decision (a referral, or a reason not to refer). Never closes the case."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(request=s.PoliceReferralInputSerializer, responses={201: s.PoliceReferralSerializer})
+    def post(self, request, reference):
+        case = selectors.case_get(user=request.user, reference=reference)
+        data = s.PoliceReferralInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = case_services.case_record_police_referral(case=case, actor=request.user, **data.validated_data)
+        return Response(s.PoliceReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
 _ACTION_REQUEST = PolymorphicProxySerializer(

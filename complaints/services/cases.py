@@ -583,3 +583,65 @@ def audit_case_read(*, case: Case, actor, via: str) -> None:
     """Record a staff read of a case (the access log)."""
     with transaction.atomic():
         audit_record(actor=actor, action="case.read", obj=case, case_ref=case.reference, data={"via": via})
+
+
+@transaction.atomic
+def case_record_police_referral(
+    *,
+    case: Case,
+    actor,
+    version: int | None = None,
+    force: str = "",
+    unit: str = "",
+    crime_reference: str = "",
+    referred_at: dt.datetime | None = None,
+    not_referred_reason: str = "",
+    now=None,
+):
+    """Record a police-referral decision: a referral, or a reason not to refer. The case stays open."""
+    from complaints.models import PoliceReferral
+    from complaints.services.common import ensure_version, lock_case
+    from core.errors import ConflictError
+
+    now = now or timezone.now()
+    case = lock_case(case)
+    ensure_version(case, version)
+    if not roles.has_role(actor, roles.OFFICER):
+        raise PermissionDenied("Only a compliance officer can record a police referral.")
+    reason = conflict_reason(actor, case)
+    if reason:
+        raise PermissionDenied(f"Conflict of interest: {reason}.")
+    if not case.is_open:
+        raise ConflictError("The case is no longer open.")
+    referring = bool(force or unit or crime_reference or referred_at)
+    not_referred_reason = (not_referred_reason or "").strip()
+    if referring and not_referred_reason:
+        raise ValidationError("Give either a referral or a reason not to refer, not both.", field="not_referred_reason")
+    if not referring and not not_referred_reason:
+        raise ValidationError("Give the referral (force, referred_at) or a not_referred_reason.", field="force")
+    if referring:
+        if not force.strip():
+            raise ValidationError("This field is required.", field="force")
+        referred_at = referred_at or now
+        if referred_at > now:
+            raise ValidationError("Cannot be in the future.", field="referred_at")
+    referral = PoliceReferral.objects.create(
+        case=case,
+        force=force.strip(),
+        unit=unit.strip(),
+        crime_reference=crime_reference.strip(),
+        referred_at=referred_at if referring else None,
+        not_referred_reason=not_referred_reason,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    advance(case, None)
+    record(
+        case,
+        actor,
+        "police_referral",
+        from_status=case.status,
+        now=now,
+        data={"referred": referring, "force": referral.force, "crime_reference": referral.crime_reference},
+    )
+    return referral

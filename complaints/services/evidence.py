@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from audit.services import audit_record
 from complaints.models import Campaign, Case, Complaint, Evidence
 from conduct.indicators import Lexicon, normalise_text
 from conduct.models import Severity
+from core import roles
+from core.errors import ConflictError, PermissionDenied
 from members.models import Identity, Member
 from members.normalise import PLATFORMS, normalise_email, normalise_handle, normalise_phone
 
@@ -172,7 +175,9 @@ class IngestResult:
         }
 
 
-def evidence_ingest(*, complaint: Complaint, items: list[dict], actor, now=None, audit: bool = True) -> IngestResult:
+def evidence_ingest(
+    *, complaint: Complaint, items: list[dict], actor, now=None, audit: bool = True, rejected: list | None = None
+) -> IngestResult:
     """Store valid evidence items on a complaint (caller holds a transaction and the complaint lock).
 
     Duplicates, within the batch and against what the complaint holds, are counted and
@@ -180,7 +185,8 @@ def evidence_ingest(*, complaint: Complaint, items: list[dict], actor, now=None,
     or reused. One audit event records the batch with its counts and a digest.
     """
     now = now or timezone.now()
-    result = IngestResult(received=len(items))
+    rejected = rejected or []
+    result = IngestResult(received=len(items) + len(rejected), rejected=rejected)
     digest = hashlib.sha256()
     prepared = []
     seen = set()
@@ -418,3 +424,16 @@ def evidence_attribute_waiting(*, identities, actor=None, now=None) -> int:
             data={"items": len(items), "members": len(member_ids), "cases_opened": opened},
         )
     return attributed
+
+
+@transaction.atomic
+def evidence_upload(*, complaint: Complaint, items: list[dict], rejected: list[dict], actor, now=None) -> IngestResult:
+    """Store a validated bulk upload on a complaint (the owner or an officer), as one audited batch."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status == Complaint.Status.CLOSED:
+        raise ConflictError("The complaint is closed; open a new one for new evidence.")
+    is_owner = complaint.filed_by_id == actor.pk
+    if not is_owner and not roles.has_role(actor, roles.OFFICER):
+        raise PermissionDenied("Only the complainant or an officer can add evidence.")
+    result = evidence_ingest(complaint=complaint, items=items, actor=actor, now=now, rejected=rejected)
+    return result
