@@ -391,6 +391,14 @@ class InterimSuspension(models.Model):
     def __str__(self):
         return f"interim suspension on {self.case}"
 
+    def review_overdue(self, now: dt.datetime) -> bool:
+        return self.lifted_at is None and self.next_review_due < now
+
+    def long_running(self, now: dt.datetime) -> bool:
+        """In place longer than the long-suspension threshold (6 months by default)."""
+        limit = dt.timedelta(days=settings.CONDUCT["INTERIM_LONG_DAYS"])
+        return self.lifted_at is None and now - self.imposed_at > limit
+
 
 class PoliceReferral(models.Model):
     """A police-referral decision: a referral, or a recorded reason not to refer."""

@@ -89,6 +89,42 @@ def case_list(*, user, now=None):
     )
 
 
+def conflicts_q(user) -> Q:
+    """Cases `user` has a conflict on: a party, the same constituency as a party, or a declared conflict."""
+    from complaints.models import ConflictDeclaration
+
+    q = Q(pk__in=[])
+    me = roles.member_of(user)
+    member_ids, constituency_ids = set(), set()
+    if me is not None:
+        member_ids.add(me.pk)
+        if me.constituency_id:
+            constituency_ids.add(me.constituency_id)
+    for member_id, constituency_id in ConflictDeclaration.objects.filter(user=user).values_list(
+        "member_id", "constituency_id"
+    ):
+        member_ids.add(member_id)
+        constituency_ids.add(constituency_id)
+    member_ids.discard(None)
+    constituency_ids.discard(None)
+    if member_ids:
+        q |= Q(respondent__in=member_ids) | Q(complaint__complainant__in=member_ids)
+    if constituency_ids:
+        q |= Q(respondent__constituency__in=constituency_ids) | Q(
+            complaint__complainant__constituency__in=constituency_ids
+        )
+    return q
+
+
+def case_queue(*, user):
+    """The cases listed to the caller: an officer does not see the cases they are conflicted on."""
+    qs = case_list(user=user)
+    held = roles.user_roles(user)
+    if roles.OFFICER in held and roles.AUDITOR not in held:
+        qs = qs.exclude(conflicts_q(user))
+    return qs
+
+
 def case_detail_queryset(qs):
     return qs.select_related("complaint__complainant", "respondent", "assigned_to").prefetch_related(
         "categories",

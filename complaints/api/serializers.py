@@ -528,8 +528,7 @@ class CaseDetailSerializer(CaseListSerializer):
         open_ = list(case.interim_suspensions.all())
         if not open_:
             return None
-        i = open_[0]
-        return {"reason": i.reason, "imposed_at": i.imposed_at, "next_review_due": i.next_review_due}
+        return InterimSuspensionSerializer(open_[0]).data
 
 
 class AllegationSerializer(serializers.Serializer):
@@ -656,3 +655,37 @@ class PoliceReferralSerializer(serializers.Serializer):
     not_referred_reason = serializers.CharField()
     recorded_by = serializers.CharField(source="recorded_by.username")
     recorded_at = serializers.DateTimeField()
+
+
+class InterimSuspensionInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+    reason = StrictCharField(max_length=TEXT_MAX)
+    version = StrictIntegerField(min_value=1, max_value=DB_INT_MAX, required=False, allow_null=True, default=None)
+
+
+class InterimReviewInputSerializer(InterimSuspensionInputSerializer):
+    """`{"continue": bool, "reason"}`: continue the suspension (next review in 4 weeks) or lift it."""
+
+
+# `continue` is a Python keyword, so the field is declared this way.
+InterimReviewInputSerializer._declared_fields["continue"] = StrictBooleanField(
+    help_text="true: continue the suspension; false: lift it."
+)
+
+
+class InterimSuspensionSerializer(serializers.Serializer):
+    case = serializers.CharField(source="case.reference")
+    member = serializers.CharField(source="member.membership_number")
+    reason = serializers.CharField()
+    imposed_by = serializers.CharField(source="imposed_by.username")
+    imposed_at = serializers.DateTimeField()
+    next_review_due = serializers.DateTimeField()
+    lifted_at = serializers.DateTimeField()
+    lift_reason = serializers.CharField()
+    review_overdue = serializers.SerializerMethodField()
+    long_running = serializers.SerializerMethodField()
+
+    def get_review_overdue(self, suspension) -> bool:
+        return suspension.review_overdue(timezone.now())
+
+    def get_long_running(self, suspension) -> bool:
+        return suspension.long_running(timezone.now())

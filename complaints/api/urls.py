@@ -13,6 +13,16 @@ urlpatterns = [
     path(
         "cases/<str:reference>/police-referrals/", views.CasePoliceReferralApi.as_view(), name="case-police-referrals"
     ),
+    path(
+        "cases/<str:reference>/interim-suspension/",
+        views.CaseInterimSuspensionApi.as_view(),
+        name="case-interim-suspension",
+    ),
+    path(
+        "cases/<str:reference>/interim-suspension/review/",
+        views.CaseInterimReviewApi.as_view(),
+        name="case-interim-review",
+    ),
     path("allegations/", views.AllegationListApi.as_view(), name="allegation-list"),
     path(
         "allegations/<str:case_reference>/response/", views.AllegationResponseApi.as_view(), name="allegation-response"

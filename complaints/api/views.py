@@ -15,6 +15,7 @@ from complaints.api import serializers as s
 from complaints.api.filters import CaseFilter
 from complaints.models import Evidence
 from complaints.services import cases as case_services
+from complaints.services import interim
 from complaints.services.complaints import complaint_file
 from complaints.services.evidence import evidence_upload
 from complaints.workflow import Action
@@ -185,7 +186,7 @@ class CaseListApi(generics.ListAPIView):
     permission_classes = [role_permission(roles.OFFICER, roles.PANEL, roles.AUDITOR)]
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user)
+        return selectors.case_queue(user=self.request.user)
 
 
 class CaseDetailApi(APIView):
@@ -210,6 +211,37 @@ class CasePoliceReferralApi(APIView):
         data.is_valid(raise_exception=True)
         referral = case_services.case_record_police_referral(case=case, actor=request.user, **data.validated_data)
         return Response(s.PoliceReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class CaseInterimSuspensionApi(APIView):
+    """Impose an interim suspension on the respondent (not a sanction; reviewed every 4 weeks)."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(request=s.InterimSuspensionInputSerializer, responses={201: s.InterimSuspensionSerializer})
+    def post(self, request, reference):
+        case = selectors.case_get(user=request.user, reference=reference)
+        data = s.InterimSuspensionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        suspension = interim.interim_suspension_impose(case=case, actor=request.user, **data.validated_data)
+        return Response(s.InterimSuspensionSerializer(suspension).data, status=status.HTTP_201_CREATED)
+
+
+class CaseInterimReviewApi(APIView):
+    """Review the interim suspension: `continue` true keeps it (next review in 4 weeks), false lifts it."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(request=s.InterimReviewInputSerializer, responses=s.InterimSuspensionSerializer)
+    def post(self, request, reference):
+        case = selectors.case_get(user=request.user, reference=reference)
+        data = s.InterimReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        suspension = interim.interim_suspension_review(
+            case=case, actor=request.user, keep=d["continue"], reason=d["reason"], version=d["version"]
+        )
+        return Response(s.InterimSuspensionSerializer(suspension).data)
 
 
 _ACTION_REQUEST = PolymorphicProxySerializer(

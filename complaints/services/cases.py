@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from complaints import guidance as guidance_lookup
+from complaints import notifications
 from complaints.conflicts import conflict_reason
 from complaints.models import Appeal, Case, Complaint, Decision, Response, Sanction
 from complaints.services.common import advance, begin, record
@@ -65,6 +66,25 @@ def _validate_sanctions(specs: list[SanctionSpec], field: str = "sanctions") -> 
             raise ValidationError(f"'{st.code}' has no fixed term; remove duration_days.", field=field)
         if st.code == "conditions" and not spec.conditions.strip():
             raise ValidationError("A 'conditions' sanction must state its conditions.", field=field)
+
+
+def _tell_complainant(case: Case, outcome: str) -> None:
+    """The complainant is told the outcome of each case their complaint opened."""
+    complaint = case.complaint
+    notifications.notify_on_commit(
+        "outcome", [notifications.complainant_address(complaint)], complaint=complaint, case=case, outcome=outcome
+    )
+
+
+def _tell_respondent_decision(case: Case) -> None:
+    decision = case.decisions.order_by("-decided_at", "-pk").first()
+    notifications.notify_on_commit(
+        "decision",
+        [notifications.respondent_address(case)],
+        case=case,
+        decision=decision,
+        sanctions=list(decision.sanctions.select_related("sanction_type")),
+    )
 
 
 def _complaint_after_case_change(complaint: Complaint, now) -> None:
@@ -161,6 +181,7 @@ def case_dismiss(*, case: Case, actor, version: int | None, reason_code: str, re
     case.dismiss_reason_code, case.dismiss_reason, case.closed_at = reason_code, reason, now
     advance(case, transition.target, ["dismiss_reason_code", "dismiss_reason", "closed_at"])
     record(case, actor, Action.DISMISS, from_status=from_status, now=now, data={"reason_code": reason_code})
+    _tell_complainant(case, "dismissed")
     _complaint_after_case_change(case.complaint, now)
     return case
 
@@ -207,6 +228,8 @@ def case_resolve_informally(
     )
     member_standing_refresh(member=case.respondent, actor=actor, today=timezone.localdate(now))
     _complaint_after_case_change(case.complaint, now)
+    _tell_respondent_decision(case)
+    _tell_complainant(case, Decision.Outcome.UPHELD.label)
     return case
 
 
@@ -247,6 +270,7 @@ def case_issue_notice(
         now=now,
         data={"rules": sorted(r.code for r in rules), "response_due": response_due.isoformat()},
     )
+    notifications.notify_on_commit("notice", [notifications.respondent_address(case)], case=case, rules=list(rules))
     return case
 
 
@@ -417,6 +441,8 @@ def case_decide(
     )
     if not full_panel:
         member_standing_refresh(member=case.respondent, actor=actor, today=timezone.localdate(now))
+        _tell_complainant(case, decision.get_outcome_display())
+    _tell_respondent_decision(case)
     return decision
 
 
@@ -436,6 +462,7 @@ def case_confirm_decision(*, case: Case, actor, version: int | None, now=None) -
     advance(case, transition.target)
     record(case, actor, Action.CONFIRM_DECISION, from_status=from_status, now=now, data={"decision": decision.pk})
     member_standing_refresh(member=case.respondent, actor=actor, today=today)
+    _tell_complainant(case, decision.get_outcome_display())
     return decision
 
 
@@ -531,6 +558,8 @@ def case_decide_appeal(
     )
     member_standing_refresh(member=case.respondent, actor=actor, today=today)
     _complaint_after_case_change(case.complaint, now)
+    notifications.notify_on_commit("appeal_outcome", [notifications.respondent_address(case)], case=case, appeal=appeal)
+    _tell_complainant(case, f"decided on appeal: {appeal.get_outcome_display()}")
     return appeal
 
 

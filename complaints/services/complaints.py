@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from complaints import notifications
 from complaints.models import Case, Complaint
 from complaints.services.evidence import cases_for_members, evidence_ingest, member_ids_for_respondents
 from core import roles
@@ -76,6 +77,9 @@ def complaint_file(
         Case.objects.filter(pk__in=[c.pk for c in cases.values()], severity__lt=severity).update(severity=severity)
     if evidence:
         evidence_ingest(complaint=complaint, items=list(evidence), actor=actor, now=now)
+    notifications.notify_on_commit(
+        "acknowledgement", [notifications.complainant_address(complaint)], complaint=complaint
+    )
     return complaint
 
 

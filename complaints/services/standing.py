@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,6 +52,7 @@ def member_standing_refresh(*, member: Member, actor=None, today: dt.date | None
     return member
 
 
+@transaction.atomic
 def sanctions_mark_spent(*, today: dt.date | None = None) -> int:
     """Store `spent` on fixed-term sanctions whose term has ended, and refresh those members' standing."""
     today = today or timezone.localdate()
