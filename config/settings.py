@@ -5,6 +5,8 @@ serves every environment: production differs only by DJANGO_ENV=production and t
 variables it requires.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -91,6 +93,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests use a file, not shared-cache memory, so that threads with their own connections
+    # wait on the write lock (busy timeout) instead of failing with "table is locked".
+    # One file per test process, so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("SQLITE_TEST_NAME", default=str(Path(tempfile.gettempdir()) / f"conduct-test-{os.getpid()}.sqlite3"))
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -212,7 +212,7 @@ def case_resolve_informally(
         [sanction],
         pending=False,
         today=timezone.localdate(now),
-        rules=case.rules_charged.all(),
+        rules=case.rules_charged.all() or case.complaint.rules.all(),
         categories=case.categories.all(),
         departed=False,
     )

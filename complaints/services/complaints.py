@@ -68,15 +68,16 @@ def complaint_file(
             "evidence": len(evidence),
         },
     )
-    cases, _ = cases_for_members(complaint=complaint, member_ids=member_ids, actor=actor, now=now)
-    if rules:
-        categories = {r.category_id for r in rules}
-        severity = max(r.severity for r in rules)
-        for case in cases.values():
-            case.categories.add(*categories)
-        Case.objects.filter(pk__in=[c.pk for c in cases.values()], severity__lt=severity).update(severity=severity)
+    cases_for_members(complaint=complaint, member_ids=member_ids, actor=actor, now=now)
     if evidence:
         evidence_ingest(complaint=complaint, items=list(evidence), actor=actor, now=now)
+    if rules:
+        # Every case the complaint opened, named or found through evidence, carries its rules' categories.
+        categories = {r.category_id for r in rules}
+        severity = max(r.severity for r in rules)
+        for case in complaint.cases.all():
+            case.categories.add(*categories)
+        complaint.cases.filter(severity__lt=severity).update(severity=severity)
     notifications.notify_on_commit(
         "acknowledgement", [notifications.complainant_address(complaint)], complaint=complaint
     )
