@@ -166,3 +166,32 @@ def test_sender_ranking_is_for_officers_only(owner, complaint):
     assert ranking["members"][0]["member"]["membership_number"] == member.membership_number
     assert ranking["members"][0]["threats"] == 1 and ranking["members"][0]["items"] == 2
     assert [s["sender"] for s in ranking["non_members"]] == ["sender2"]
+
+
+def test_import_members_attributes_waiting_evidence_and_opens_a_case():
+    from members.services import member_import_rows
+
+    complaint = ComplaintFactory()
+    client = APIClient()
+    client.force_authenticate(complaint.filed_by)
+    client.post(
+        url(complaint), [item(3, text="we know where your office is Ruth, watch your back"), item(10)], format="json"
+    )
+    row = {
+        "membership_number": "L9000001",
+        "first_name": "Sam",
+        "last_name": "Jones",
+        "email": "",
+        "phone": "",
+        "constituency": "",
+        "region": "",
+        "joined_on": "",
+        "status": "active",
+        "twitter": "https://mobile.twitter.com/Sender3",
+        "facebook": "",
+        "offices": "",
+    }
+    member_import_rows(rows=[(2, row)])
+    case = Case.objects.get(complaint=complaint, respondent__membership_number="L9000001")
+    assert (case.evidence_count, case.threat_count, case.severity) == (2, 1, 4)
+    assert case.police_referral_due is not None

@@ -1,0 +1,366 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEvent
+from members.models import Constituency, Identity, Member, Region
+from members.services import COLUMNS, member_import_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def member_row(n: int, **overrides) -> dict:
+    row = {
+        "membership_number": f"L{n:07d}",
+        "first_name": "Ruth",
+        "last_name": f"Smith{n}",
+        "email": f"ruth.{n}@members.example.org",
+        "phone": f"07700 9{n:05d}",
+        "constituency": "Stoke-on-Trent North",
+        "region": "West Midlands",
+        "joined_on": "2015-09-12",
+        "status": "active",
+        "twitter": "",
+        "facebook": "",
+        "offices": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_csv(path, rows, columns=COLUMNS):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(path)
+
+
+def run_import(rows):
+    """Call the service the way the command does: line 1 is the header."""
+    return member_import_rows(rows=list(enumerate(rows, start=2)))
+
+
+def identities_of(member):
+    return {(i.kind, i.platform, i.normalised) for i in member.identities.all()}
+
+
+def test_good_rows_create_members_places_and_normalised_identities():
+    result = run_import(
+        [
+            member_row(1, twitter="https://x.com/RuthS", facebook="facebook.com/ruth.smeeth/", email=" R@X.ORG "),
+            member_row(2, constituency="Islington North", region="London", status="", joined_on=""),
+        ]
+    )
+
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (2, 0, 0, [])
+    ruth = Member.objects.get(membership_number="L0000001")
+    assert ruth.email == "R@X.ORG"
+    assert ruth.constituency.name == "Stoke-on-Trent North"
+    assert ruth.constituency.region.name == "West Midlands"
+    assert str(ruth.joined_on) == "2015-09-12"
+    assert identities_of(ruth) == {
+        ("email", "", "r@x.org"),
+        ("phone", "", "+447700900001"),
+        ("handle", "twitter", "ruths"),
+        ("handle", "facebook", "ruth.smeeth"),
+    }
+    assert ruth.identities.get(platform="twitter").value == "https://x.com/RuthS"
+    second = Member.objects.get(membership_number="L0000002")
+    assert second.status == Member.Status.ACTIVE
+    assert second.joined_on is None
+    assert set(Region.objects.values_list("name", flat=True)) == {"West Midlands", "London"}
+    assert Constituency.objects.count() == 2
+
+
+def test_reimport_updates_in_place_and_replaces_changed_identities():
+    run_import([member_row(1, twitter="@old_handle"), member_row(2)])
+    ruth = Member.objects.get(membership_number="L0000001")
+    phone_identity = ruth.identities.get(kind="phone")
+    # An e-mail an officer registered by hand is not one of the import's columns: it stays.
+    Identity.objects.create(member=ruth, kind="email", value="other@example.net")
+
+    result = run_import(
+        [member_row(1, email="new@example.org", twitter="https://twitter.com/NewHandle/", last_name="Jones"),
+         member_row(2)]
+    )  # fmt: skip
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert Member.objects.count() == 2
+    ruth.refresh_from_db()
+    assert ruth.last_name == "Jones"
+    assert ruth.email == "new@example.org"
+    assert identities_of(ruth) == {
+        ("email", "", "new@example.org"),
+        ("email", "", "other@example.net"),
+        ("phone", "", "+447700900001"),
+        ("handle", "twitter", "newhandle"),
+    }
+    assert ruth.identities.get(kind="phone").pk == phone_identity.pk  # unchanged value: same row kept
+    assert result.identities_removed == 2
+    assert result.identities_created == 2
+
+
+def test_reimport_can_clear_optional_fields_and_change_every_stored_field():
+    run_import([member_row(1), member_row(2, offices="MP")])
+    result = run_import(
+        [
+            member_row(1, constituency="", region="", joined_on="", phone="", email="", status="lapsed"),
+            member_row(
+                2,
+                first_name="Sam",
+                constituency="Tottenham",
+                region="London",
+                joined_on="2001-01-31",
+                offices="councillor",
+            ),
+        ]
+    )
+    assert result.updated == 2
+    one = Member.objects.get(membership_number="L0000001")
+    assert (one.constituency, one.joined_on, one.phone, one.email, one.status) == (None, None, "", "", "lapsed")
+    assert not one.identities.exists()
+    two = Member.objects.get(membership_number="L0000002")
+    assert (two.first_name, two.constituency.name, str(two.joined_on), two.offices) == (
+        "Sam",
+        "Tottenham",
+        "2001-01-31",
+        "councillor",
+    )
+    assert two.updated_at > two.created_at
+
+
+def test_reimport_with_an_emptied_handle_removes_it():
+    run_import([member_row(1, facebook="ruth.smeeth")])
+    result = run_import([member_row(1)])
+    assert result.updated == 1
+    assert not Identity.objects.filter(platform="facebook").exists()
+
+
+def test_reimport_of_the_same_rows_changes_nothing():
+    rows = [member_row(n, twitter=f"@h{n}" if n % 2 else "") for n in range(1, 6)]
+    run_import(rows)
+    before = list(Member.objects.order_by("pk").values_list("pk", "updated_at"))
+    identities_before = set(Identity.objects.values_list("pk", flat=True))
+
+    result = run_import(rows)
+
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (0, 0, 5, [])
+    assert list(Member.objects.order_by("pk").values_list("pk", "updated_at")) == before
+    assert set(Identity.objects.values_list("pk", flat=True)) == identities_before
+
+
+def test_upsert_leaves_the_login_and_standing_alone():
+    run_import([member_row(1)])
+    Member.objects.filter(membership_number="L0000001").update(standing=Member.Standing.SUSPENDED)
+    run_import([member_row(1, first_name="Ruthie")])
+    ruth = Member.objects.get(membership_number="L0000001")
+    assert ruth.first_name == "Ruthie"
+    assert ruth.standing == Member.Standing.SUSPENDED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "column"),
+    [
+        ({"membership_number": ""}, "membership_number"),
+        ({"membership_number": "L" + "9" * 20}, "membership_number"),
+        ({"first_name": ""}, "first_name"),
+        ({"last_name": "x" * 101}, "last_name"),
+        ({"joined_on": "2016-02-30"}, "joined_on"),
+        ({"joined_on": "30/01/2016"}, "joined_on"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a" * 250 + "@example.org"}, "email"),
+        ({"phone": "call me maybe"}, "phone"),
+        ({"status": "suspended"}, "status"),
+        ({"offices": "x" * 301}, "offices"),
+        ({"twitter": "t" * 301}, "twitter"),
+        ({"twitter": "https://twitter.com/"}, "twitter"),
+        ({"constituency": "Somewhere", "region": ""}, "region"),
+        ({"constituency": "c" * 151}, "constituency"),
+    ],
+)
+def test_a_bad_row_is_rejected_with_its_line_and_column_and_the_rest_stored(overrides, column):
+    result = run_import([member_row(1), member_row(2, **overrides), member_row(3)])
+
+    assert len(result.rejected) == 1
+    line, reason = result.rejected[0]
+    assert line == 3
+    assert reason.startswith(f"{column}:")
+    assert result.created == 2
+    assert set(Member.objects.values_list("membership_number", flat=True)) == {"L0000001", "L0000003"}
+
+
+def test_a_duplicated_membership_number_rejects_the_later_row():
+    result = run_import([member_row(1, first_name="First"), member_row(2), member_row(1, first_name="Later")])
+
+    assert result.rejected == [(4, "membership_number: L0000001 is already on line 2")]
+    assert Member.objects.get(membership_number="L0000001").first_name == "First"
+
+
+def test_a_constituency_moved_to_another_region_is_rejected():
+    run_import([member_row(1)])
+    result = run_import([member_row(2, region="London")])
+    assert result.rejected[0][0] == 2
+    assert result.rejected[0][1].startswith("region:")
+    assert not Member.objects.filter(membership_number="L0000002").exists()
+
+
+def test_one_audit_event_records_the_whole_import_with_counts_and_digest():
+    before = AuditEvent.objects.count()
+    rows = [member_row(n) for n in range(1, 30)] + [member_row(99, joined_on="bad")]
+
+    result = run_import(rows)
+
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("seq")
+    assert event.action == "members.import"
+    assert (event.object_type, event.object_id) == ("members.member", "import")
+    assert event.data["created"] == 29
+    assert event.data["rejected"] == 1
+    assert event.data["digest"] == result.digest
+    assert len(result.digest) == 64
+    assert run_import(rows).digest == result.digest
+
+
+def test_a_database_error_stores_nothing(monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr("members.services.audit_record", fail)
+    with pytest.raises(RuntimeError):
+        run_import([member_row(1), member_row(2)])
+    assert not Member.objects.exists()
+    assert not Identity.objects.exists()
+    assert not Region.objects.exists()
+
+
+def test_progress_is_reported_per_chunk_and_at_the_end(monkeypatch):
+    monkeypatch.setattr("members.services.CHUNK", 4)
+    calls = []
+    member_import_rows(
+        rows=list(enumerate([member_row(n) for n in range(1, 11)], start=2)),
+        progress=lambda done, total: calls.append((done, total)),
+        total=10,
+    )
+    assert calls == [(4, 10), (8, 10), (10, 10)]
+    assert Member.objects.count() == 10
+
+
+def import_queries(rows) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        result = run_import(rows)
+    assert not result.rejected
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_rows():
+    small = import_queries([member_row(n, twitter=f"@s{n}") for n in range(1, 11)])
+    Member.objects.all().delete()
+    large = import_queries([member_row(n, twitter=f"@s{n}") for n in range(1, 201)])
+    # The only growth is the database's own insert batches (SQLite caps the parameters of one statement).
+    assert large - small <= 8, (small, large)
+
+    small_update = import_queries([member_row(n, last_name="Changed") for n in range(1, 11)])
+    large_update = import_queries([member_row(n, last_name="Changed") for n in range(1, 201)])
+    assert large_update - small_update <= 8, (small_update, large_update)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+class TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_command_imports_a_clean_file_and_prints_one_summary_line(tmp_path):
+    path = write_csv(tmp_path / "members.csv", [member_row(1), member_row(2)])
+    out = io.StringIO()
+
+    call_command("import_members", path, stdout=out)
+
+    assert out.getvalue().splitlines() == ["created 2, updated 0, unchanged 0, rejected 0"]
+    assert Member.objects.count() == 2
+
+
+def test_command_lists_rejected_rows_and_exits_1(tmp_path):
+    path = write_csv(
+        tmp_path / "members.csv",
+        [member_row(1), member_row(2, joined_on="2016-02-30"), member_row(3, email="nope")],
+    )
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_members", path, stdout=out)
+
+    assert excinfo.value.returncode == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "created 1, updated 0, unchanged 0, rejected 2"
+    assert lines[1].startswith("line 3: joined_on:")
+    assert lines[2].startswith("line 4: email:")
+    assert Member.objects.count() == 1
+
+
+def test_command_accepts_a_byte_order_mark_and_extra_columns(tmp_path):
+    path = tmp_path / "members.csv"
+    write_csv(path, [member_row(1)], columns=[*COLUMNS, "notes"])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    call_command("import_members", str(path), stdout=io.StringIO())
+    assert Member.objects.filter(membership_number="L0000001").exists()
+
+
+def test_command_reports_a_short_row(tmp_path):
+    path = tmp_path / "members.csv"
+    write_csv(path, [member_row(1)])
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("L0000002,Sam\n")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_members", str(path), stdout=out)
+    assert "line 3: fewer fields than the header" in out.getvalue()
+
+
+def test_command_refuses_a_header_with_missing_columns(tmp_path):
+    columns = [c for c in COLUMNS if c not in ("status", "twitter")]
+    path = write_csv(tmp_path / "members.csv", [member_row(1)], columns=columns)
+
+    with pytest.raises(CommandError, match="missing column.*status, twitter"):
+        call_command("import_members", path, stdout=io.StringIO())
+    assert not Member.objects.exists()
+
+
+def test_command_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_members", str(tmp_path / "nope.csv"), stdout=io.StringIO())
+
+
+def test_command_refuses_an_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(CommandError, match="no header"):
+        call_command("import_members", str(path), stdout=io.StringIO())
+
+
+def test_command_shows_progress_only_on_a_terminal(tmp_path):
+    path = write_csv(tmp_path / "members.csv", [member_row(n) for n in range(1, 4)])
+    tty = TTY()
+    call_command("import_members", path, stdout=tty)
+    assert "\rimported 3/3 rows" in tty.getvalue()
+    assert tty.getvalue().endswith("\r\033[Kcreated 3, updated 0, unchanged 0, rejected 0\n")
+
+    plain = io.StringIO()
+    call_command("import_members", path, stdout=plain)
+    assert "imported" not in plain.getvalue()
+    assert plain.getvalue().splitlines() == ["created 0, updated 0, unchanged 3, rejected 0"]
+
+
+def test_every_problem_of_a_row_is_named_in_one_reason():
+    result = run_import([member_row(1, first_name="", email="nope", joined_on="2016-13-01")])
+    assert result.rejected == [
+        (2, "first_name: required; email: not a valid e-mail address ('nope'); joined_on: not a date in YYYY-MM-DD "
+         "('2016-13-01')")
+    ]  # fmt: skip
