@@ -97,7 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # wait on the write lock (busy timeout) instead of failing with "table is locked".
     # One file per test process, so parallel runs never share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": env.str("SQLITE_TEST_NAME", default=str(Path(tempfile.gettempdir()) / f"conduct-test-{os.getpid()}.sqlite3"))
+        "NAME": env.str(
+            "SQLITE_TEST_NAME", default=str(Path(tempfile.gettempdir()) / f"conduct-test-{os.getpid()}.sqlite3")
+        )
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -222,8 +224,10 @@ CONDUCT = {
     # A case's severity follows its volume too: this many items make it at least medium / high.
     "VOLUME_MEDIUM": env.int("CONDUCT_VOLUME_MEDIUM", default=10),
     "VOLUME_HIGH": env.int("CONDUCT_VOLUME_HIGH", default=100),
-    # Coordinated campaign: near-identical texts from this many senders, all within this window.
+    # Coordinated campaign: near-identical texts from this many senders within this window...
     "CAMPAIGN_MIN_SENDERS": env.int("CONDUCT_CAMPAIGN_MIN_SENDERS", default=5),
     "CAMPAIGN_WINDOW_HOURS": env.int("CONDUCT_CAMPAIGN_WINDOW_HOURS", default=24),
+    # ...and that window holds at least this share of all items with that text (a burst, not a common phrase).
+    "CAMPAIGN_CONCENTRATION": env.float("CONDUCT_CAMPAIGN_CONCENTRATION", default=0.95),
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
 }

@@ -340,11 +340,12 @@ def cases_refresh(*, case_ids, now) -> None:
 
 
 def campaigns_detect(*, complaint: Complaint, signatures) -> list[Campaign]:
-    """Group near-identical texts from enough distinct senders, all within the window, into campaigns.
+    """Group near-identical texts sent by enough distinct senders in one burst into campaigns.
 
-    A signature's items are split where two consecutive items are further apart than the
-    window; a group qualifies when it spans no more than the window (a burst, not a phrase
-    that recurs for weeks) and has at least the minimum of distinct senders.
+    For each text signature, the busiest window (24 hours by default) is found; the
+    signature is a campaign when that window holds at least the minimum of distinct
+    senders and nearly all of the signature's items (95% by default). A phrase that
+    recurs over weeks, however common, is abuse but not a coordinated campaign.
     """
     conf = settings.CONDUCT
     window = dt.timedelta(hours=conf["CAMPAIGN_WINDOW_HOURS"])
@@ -356,33 +357,41 @@ def campaigns_detect(*, complaint: Complaint, signatures) -> list[Campaign]:
             .order_by("signature", "occurred_at", "pk")
             .values_list("pk", "signature", "occurred_at", "sender_key", "text")
         )
-        groups: list[list] = []
+        by_signature: dict[str, list] = {}
         for row in rows:
-            last = groups[-1][-1] if groups else None
-            if last is None or last[1] != row[1] or row[2] - last[2] > window:
-                groups.append([row])
-            else:
-                groups[-1].append(row)
-        for group in groups:
-            senders = {r[3] for r in group if r[3]}
-            if len(senders) < conf["CAMPAIGN_MIN_SENDERS"] or group[-1][2] - group[0][2] > window:
+            by_signature.setdefault(row[1], []).append(row)
+        for signature, items in by_signature.items():
+            burst = _busiest_window(items, window)
+            senders = {r[3] for r in burst if r[3]}
+            if len(senders) < conf["CAMPAIGN_MIN_SENDERS"] or len(burst) < conf["CAMPAIGN_CONCENTRATION"] * len(items):
                 continue
             campaign, _ = Campaign.objects.update_or_create(
                 complaint=complaint,
-                signature=group[0][1],
+                signature=signature,
                 defaults={
-                    "sample_text": group[0][4][:1000],
+                    "sample_text": burst[0][4][:1000],
                     "senders": len(senders),
-                    "items": len(group),
-                    "first_at": group[0][2],
-                    "last_at": group[-1][2],
+                    "items": len(burst),
+                    "first_at": burst[0][2],
+                    "last_at": burst[-1][2],
                 },
             )
-            ids = [r[0] for r in group]
+            ids = [r[0] for r in burst]
             for j in range(0, len(ids), CHUNK):
                 Evidence.objects.filter(pk__in=ids[j : j + CHUNK]).update(campaign=campaign)
             found.append(campaign)
     return found
+
+
+def _busiest_window(items: list, window: dt.timedelta) -> list:
+    """The longest run of time-ordered items that fits in `window`."""
+    best, start = (0, 0), 0
+    for end in range(len(items)):
+        while items[end][2] - items[start][2] > window:
+            start += 1
+        if end - start > best[1] - best[0]:
+            best = (start, end)
+    return items[best[0] : best[1] + 1]
 
 
 def evidence_attribute_waiting(*, identities, actor=None, now=None) -> int:

@@ -195,3 +195,50 @@ def test_import_members_attributes_waiting_evidence_and_opens_a_case():
     case = Case.objects.get(complaint=complaint, respondent__membership_number="L9000001")
     assert (case.evidence_count, case.threat_count, case.severity) == (2, 1, 4)
     assert case.police_referral_due is not None
+
+
+def test_a_burst_of_near_identical_texts_from_five_senders_is_a_campaign(owner, complaint):
+    from complaints.models import Campaign
+
+    fillers = ["", "!!", " #JC4PM", " RT if you agree", " 😡"]
+    burst = [
+        item(
+            100 + n,
+            author_handle=f"bot{n}",
+            url="",
+            text=f"Deselect her now, traitor!{fillers[n]}",
+            occurred_at=f"2016-06-30T12:{10 + n}:00Z",
+        )
+        for n in range(5)
+    ]
+    spread = [
+        item(
+            200 + n,
+            author_handle=f"user{n}",
+            url="",
+            text="what a pathetic stunt",
+            occurred_at=f"2016-07-{1 + 5 * n:02d}T12:00:00Z",
+        )
+        for n in range(5)
+    ]
+    owner.post(url(complaint), burst + spread, format="json")
+    campaigns = list(Campaign.objects.filter(complaint=complaint))
+    assert len(campaigns) == 1 and campaigns[0].senders == 5
+    assert Evidence.objects.filter(campaign=campaigns[0]).count() == 5
+
+
+def test_four_senders_are_not_a_campaign(owner, complaint):
+    from complaints.models import Campaign
+
+    rows = [
+        item(
+            100 + n,
+            author_handle=f"bot{n}",
+            url="",
+            text="Deselect her now, traitor!",
+            occurred_at=f"2016-06-30T12:{10 + n}:00Z",
+        )
+        for n in range(4)
+    ]
+    owner.post(url(complaint), rows, format="json")
+    assert not Campaign.objects.exists()
