@@ -333,3 +333,13 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
         }
 
     return {"members": [shape(r) for r in members], "non_members": [shape(r) for r in others]}
+
+
+def reads_outside_team():
+    """Staff reads of cases by people who are not the case's investigator, panel or appeal panel."""
+    from audit.models import AuditEvent
+
+    on_team = Case.objects.filter(reference=OuterRef("case_ref")).filter(
+        Q(assigned_to=OuterRef("actor")) | Q(panel=OuterRef("actor")) | Q(appeal_panel=OuterRef("actor"))
+    )
+    return AuditEvent.objects.filter(action="case.read").exclude(Exists(on_team)).order_by("-seq")

@@ -10,6 +10,7 @@ admin.site.index_title = "Complaints, cases and the register"
 api = [
     path("conduct/", include("conduct.api.urls")),
     path("", include("members.api.urls")),
+    path("audit/", include("audit.api.urls")),
     path("", include("complaints.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,4 +1,4 @@
-"""On PostgreSQL, the audit table refuses UPDATE, DELETE and TRUNCATE at the database level."""
+"""The audit table refuses UPDATE and DELETE at the database level (and TRUNCATE on PostgreSQL)."""
 from django.db import migrations
 
 FORWARD = """
@@ -20,14 +20,27 @@ DROP FUNCTION IF EXISTS audit_refuse_change();
 """
 
 
-def _on_postgresql(sql):
+SQLITE_FORWARD = [
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END",
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END",
+]
+SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
+
+
+def _run(postgresql, sqlite):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(postgresql, params=None)
+        elif vendor == "sqlite":
+            for statement in sqlite:
+                schema_editor.execute(statement, params=None)
 
     return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD))]
+    operations = [migrations.RunPython(_run(FORWARD, SQLITE_FORWARD), _run(BACKWARD, SQLITE_BACKWARD))]

@@ -3,7 +3,8 @@
 import django_filters
 from django.db import transaction
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 from audit.services import audit_record
 from complaints import selectors
 from complaints.models import Sanction, sanctions_in_force_q
+from complaints.stats import stats_compute
 from conduct.models import Category, Rule, SanctionType
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
@@ -157,3 +159,81 @@ class AuditMemberHistoryApi(APIView):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="history-{membership_number}.csv"'
         return response
+
+
+class AccessSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_name")
+    case = serializers.CharField(source="case_ref")
+    via = serializers.CharField(source="data.via", default="")
+
+
+class AuditAccessApi(CSVExportMixin, generics.ListAPIView):
+    """Case reads by staff who are not on that case's team (investigator, panel, appeal panel)."""
+
+    permission_classes = [role_permission(roles.AUDITOR)]
+    renderer_classes = RENDERERS
+    serializer_class = AccessSerializer
+    csv_filename = "access"
+
+    def get_queryset(self):
+        return selectors.reads_outside_team()
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def to_internal_value(self, data):
+        mapped = {k: v for k, v in {"date_from": data.get("from"), "date_to": data.get("to")}.items() if v}
+        try:
+            return super().to_internal_value(mapped)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(
+                {{"date_from": "from", "date_to": "to"}[k]: v for k, v in exc.detail.items()}
+            ) from None
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("date_to", today)
+        attrs.setdefault("date_from", attrs["date_to"].replace(month=1, day=1))
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"to": ["Must not be before `from`."]})
+        return attrs
+
+
+class StageSerializer(serializers.Serializer):
+    count = serializers.CharField(help_text='A number, or "<5".')
+    median_days = serializers.FloatField(allow_null=True)
+    p90_days = serializers.FloatField(allow_null=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    date_from = serializers.DateField(source="from")
+    date_to = serializers.DateField(source="to")
+    suppressed_below = serializers.IntegerField()
+    timeliness = serializers.DictField(child=StageSerializer())
+    outcomes = serializers.ListField(child=serializers.DictField(), help_text="category, quarter and counts")
+    open_cases_by_age = serializers.ListField(child=serializers.DictField())
+
+
+class AuditStatsApi(APIView):
+    """Timeliness per stage (median, p90 days), outcomes by category and quarter, open cases by age;
+    counts under 5 are shown as "<5"."""
+
+    permission_classes = [role_permission(roles.AUDITOR, roles.OFFICER)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: 1 January of `to`'s year)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)."),
+        ],
+        responses=StatsSerializer,
+    )
+    def get(self, request):
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(
+            stats_compute(date_from=query.validated_data["date_from"], date_to=query.validated_data["date_to"])
+        )

@@ -28,6 +28,8 @@ urlpatterns = [
         "allegations/<str:case_reference>/response/", views.AllegationResponseApi.as_view(), name="allegation-response"
     ),
     path("allegations/<str:case_reference>/appeal/", views.AllegationAppealApi.as_view(), name="allegation-appeal"),
+    path("audit/access/", audit.AuditAccessApi.as_view(), name="audit-access"),
+    path("audit/stats/", audit.AuditStatsApi.as_view(), name="audit-stats"),
     path("audit/sanctions/", audit.AuditSanctionListApi.as_view(), name="audit-sanctions"),
     path(
         "audit/members/<str:membership_number>/history/",

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from audit.api import views
+
+urlpatterns = [
+    path("events/", views.EventListApi.as_view(), name="audit-events"),
+    path("verify/", views.VerifyApi.as_view(), name="audit-verify"),
+]

@@ -1,0 +1,85 @@
+"""Auditors' view of the log: the events (JSON or CSV) and the chain's verification."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit import selectors
+from audit.models import AuditEvent
+from audit.services import audit_verify
+from core import roles
+from core.csv import CSVExportMixin, CSVRenderer
+from core.permissions import role_permission
+
+AUDIT_READERS = role_permission(roles.AUDITOR)
+RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+
+class EventFilter(django_filters.FilterSet):
+    case = django_filters.CharFilter(field_name="case_ref", help_text="A case reference.")
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(), to_field_name="username", help_text="A username."
+    )
+    action = django_filters.CharFilter(help_text="e.g. case.decide, case.read, evidence.ingest")
+    after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = AuditEvent
+        fields = []
+
+    def is_valid(self):
+        valid = super().is_valid()
+        data = self.form.cleaned_data if valid else {}
+        if data.get("after") and data.get("before") and data["after"] > data["before"]:
+            self.form.add_error("before", "Must not be before `after`.")
+            return False
+        return valid
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_name")
+    object = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["seq", "at", "actor", "action", "object", "case_ref", "data", "prev_hash", "hash"]
+
+    def get_object(self, event) -> str:
+        return f"{event.object_type}:{event.object_id}"
+
+
+class EventListApi(CSVExportMixin, generics.ListAPIView):
+    """Every write and staff read, oldest first; filters case, actor, action, after, before."""
+
+    permission_classes = [AUDIT_READERS]
+    renderer_classes = RENDERERS
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    csv_filename = "audit-events"
+
+    def get_queryset(self):
+        return selectors.event_list()
+
+
+class VerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    events = serializers.IntegerField()
+    head = serializers.CharField()
+    broken_seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class VerifyApi(APIView):
+    """Recompute the hash chain: `ok`, the number of intact events and the head, or the first broken seq."""
+
+    permission_classes = [AUDIT_READERS]
+
+    @extend_schema(responses=VerifySerializer)
+    def get(self, request):
+        result = audit_verify()
+        return Response(VerifySerializer(result).data)

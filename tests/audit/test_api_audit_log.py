@@ -1,0 +1,98 @@
+"""The auditors' view of the log: events with filters and CSV, verification, reads outside the team, stats."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from audit.models import AuditEvent
+from complaints.services.cases import case_open_investigation
+from tests.audit.tamper import tamper
+from tests.complaints.factories import CaseFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def auditor():
+    return client_for(UserFactory(roles=["auditor"]))
+
+
+def test_events_filter_by_case_actor_and_action_and_export_csv(auditor):
+    case, officer, investigator = CaseFactory(), UserFactory(roles=["officer"]), UserFactory(roles=["officer"])
+    case_open_investigation(case=case, actor=officer, version=1, investigator=investigator)
+    body = auditor.get("/api/audit/events/", {"case": case.reference, "actor": officer.username}).json()
+    assert [e["action"] for e in body["results"]] == ["case.open_investigation"]
+    assert set(body["results"][0]) >= {"seq", "at", "actor", "action", "object", "data", "hash"}
+    csv = auditor.get("/api/audit/events/", {"action": "case.open_investigation", "format": "csv"})
+    text = b"".join(csv.streaming_content).decode()
+    assert text.splitlines()[0].startswith("seq,") and case.reference in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"after": "yesterday"}, {"actor": "nobody"}, {"after": "2026-02-01T00:00:00Z", "before": "2026-01-01T00:00:00Z"}],
+)
+def test_bad_event_filters_are_400(auditor, params):
+    assert auditor.get("/api/audit/events/", params).status_code == 400
+
+
+def test_verify_reports_ok_then_names_the_tampered_event(auditor):
+    case, officer = CaseFactory(), UserFactory(roles=["officer"])
+    case_open_investigation(case=case, actor=officer, version=1, investigator=UserFactory(roles=["officer"]))
+    ok = auditor.get("/api/audit/verify/").json()
+    assert ok["ok"] and ok["events"] == AuditEvent.objects.count()
+    seq = AuditEvent.objects.order_by("seq").first().seq
+    tamper("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["case.tampered", seq])
+    broken = auditor.get("/api/audit/verify/").json()
+    assert broken["ok"] is False and broken["broken_seq"] == seq
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows():
+    from django.db import DatabaseError, transaction
+
+    case = CaseFactory()
+    case_open_investigation(
+        case=case, actor=UserFactory(roles=["officer"]), version=1, investigator=UserFactory(roles=["officer"])
+    )
+    statements = ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"]
+    if connection.vendor == "postgresql":
+        statements.append("TRUNCATE audit_auditevent")
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
+    count = AuditEvent.objects.count()
+    for sql in statements:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEvent.objects.count() == count and not AuditEvent.objects.filter(action="x").exists()
+
+
+def test_access_lists_reads_by_staff_off_the_team(auditor):
+    case = CaseFactory(investigation=True)
+    outsider = UserFactory(roles=["officer"])
+    client_for(case.assigned_to).get(f"/api/cases/{case.reference}/")
+    client_for(outsider).get(f"/api/cases/{case.reference}/")
+    rows = auditor.get("/api/audit/access/").json()["results"]
+    assert [(r["actor"], r["case"]) for r in rows] == [(outsider.username, case.reference)]
+
+
+def test_stats_suppress_small_counts_and_validate_the_range(auditor):
+    CaseFactory()
+    body = auditor.get("/api/audit/stats/", {"from": "2026-01-01", "to": str(dt.date.today())}).json()
+    assert body["timeliness"]["acknowledgement_to_decision"]["count"] == 0
+    assert {"band": "0-30 days", "count": "<5"} in body["open_cases_by_age"]
+    assert auditor.get("/api/audit/stats/", {"from": "2026-02-01", "to": "2026-01-01"}).status_code == 400
+    assert auditor.get("/api/audit/stats/", {"from": "2026-02-30"}).status_code == 400
+
+
+def test_members_and_panel_cannot_read_the_log():
+    for user in (UserFactory(roles=["panel"]), UserFactory()):
+        assert client_for(user).get("/api/audit/events/").status_code == 403
