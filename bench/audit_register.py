@@ -207,7 +207,8 @@ def measure(client, url, runs):
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
         if i == 0:
             queries = len(ctx.captured_queries)
-            slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"]
+            reads = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+            slowest = max(reads, key=lambda q: float(q["time"]))["sql"]
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings) + 0.5)) - 1)]
     return statistics.median(timings), p95, queries, slowest

@@ -319,6 +319,7 @@ class Sanction(models.Model):
         ordering = ["-imposed_on", "-id"]
         indexes = [
             models.Index(fields=["member", "imposed_on"], name="sanction_member_idx"),
+            models.Index(fields=["-imposed_on", "-id"], name="sanction_register_order_idx"),
             models.Index(fields=["status", "starts_on", "ends_on"], name="sanction_status_term_idx"),
             models.Index(fields=["sanction_type", "imposed_on"], name="sanction_type_idx"),
         ]
