@@ -153,7 +153,7 @@ def build(args, rng):
         for seq in range(1, args.events + 1):
             case_pk, _, ref = case_rows[rng.randrange(len(case_rows))]
             actor = rng.choice(actors)
-            action = rng.choice(["case.read", "case.read", "case.open_investigation", "case.decide"])
+            action = rng.choice(["case.read", "case.read_outside_team", "case.open_investigation", "case.decide"])
             at = now - dt.timedelta(seconds=args.events - seq)
             content = event_content(
                 seq=seq,

@@ -299,6 +299,14 @@ class Sanction(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sanctions")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="sanctions")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="sanctions")
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member's constituency when the sanction was imposed (what the register is filtered by).",
+    )
     sanction_type = models.ForeignKey(SanctionType, on_delete=models.PROTECT, related_name="sanctions")
     level = models.PositiveSmallIntegerField()
     duration_days = models.PositiveIntegerField(null=True, blank=True)
@@ -320,6 +328,7 @@ class Sanction(models.Model):
         indexes = [
             models.Index(fields=["member", "imposed_on"], name="sanction_member_idx"),
             models.Index(fields=["-imposed_on", "-id"], name="sanction_register_order_idx"),
+            models.Index(fields=["constituency", "-imposed_on"], name="sanction_constituency_idx"),
             models.Index(fields=["status", "starts_on", "ends_on"], name="sanction_status_term_idx"),
             models.Index(fields=["sanction_type", "imposed_on"], name="sanction_type_idx"),
         ]

@@ -197,7 +197,8 @@ def sanction_list(*, today: dt.date | None = None):
     """The sanction register with what its serializer reads, oldest last."""
     return (
         Sanction.objects.select_related(
-            "member__constituency__region",
+            "member",
+            "constituency__region",
             "sanction_type",
             "case",
         )
@@ -336,10 +337,7 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
 
 
 def reads_outside_team():
-    """Staff reads of cases by people who are not the case's investigator, panel or appeal panel."""
+    """Staff reads of cases by people who were not on the case's team when they read it."""
     from audit.models import AuditEvent
 
-    on_team = Case.objects.filter(reference=OuterRef("case_ref")).filter(
-        Q(assigned_to=OuterRef("actor")) | Q(panel=OuterRef("actor")) | Q(appeal_panel=OuterRef("actor"))
-    )
-    return AuditEvent.objects.filter(action="case.read").exclude(Exists(on_team)).order_by("-seq")
+    return AuditEvent.objects.filter(action="case.read_outside_team").order_by("-seq")

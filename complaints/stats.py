@@ -9,6 +9,7 @@ import statistics
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints.models import Appeal, Case, Decision, InterimSuspension, Response
@@ -56,38 +57,54 @@ def stats_compute(*, date_from: dt.date, date_to: dt.date, now=None) -> dict:
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
 
-    first_decisions = _window(Decision.objects.select_related("case__complaint"), "decided_at", start, end)
+    decisions = _window(Decision.objects.all(), "decided_at", start, end)
     ack_to_decision = [
-        _days(d.case.complaint.acknowledged_at, d.decided_at)
-        for d in first_decisions
-        if d.case.complaint.acknowledged_at
+        _days(ack, decided)
+        for ack, decided in decisions.exclude(case__complaint__acknowledged_at=None).values_list(
+            "case__complaint__acknowledged_at", "decided_at"
+        )
     ]
-    responses = _window(Response.objects.select_related("case"), "submitted_at", start, end)
-    notice_to_response = [_days(r.case.notice_issued_at, r.submitted_at) for r in responses if r.case.notice_issued_at]
-    appeals = _window(Appeal.objects.select_related("decision").exclude(decided_at=None), "decided_at", start, end)
-    decision_to_appeal = [_days(a.decision.decided_at, a.decided_at) for a in appeals]
-    lifted = _window(InterimSuspension.objects.exclude(lifted_at=None), "lifted_at", start, end)
-    interim = [_days(i.imposed_at, i.lifted_at) for i in lifted]
+    notice_to_response = [
+        _days(notice, submitted)
+        for notice, submitted in _window(
+            Response.objects.exclude(case__notice_issued_at=None), "submitted_at", start, end
+        ).values_list("case__notice_issued_at", "submitted_at")
+    ]
+    decision_to_appeal = [
+        _days(decided, appealed)
+        for decided, appealed in _window(Appeal.objects.exclude(decided_at=None), "decided_at", start, end).values_list(
+            "decision__decided_at", "decided_at"
+        )
+    ]
+    interim = [
+        _days(imposed, lifted)
+        for imposed, lifted in _window(
+            InterimSuspension.objects.exclude(lifted_at=None), "lifted_at", start, end
+        ).values_list("imposed_at", "lifted_at")
+    ]
 
     outcomes: dict = defaultdict(Counter)
-    for decision in first_decisions.prefetch_related("case__categories"):
-        categories = [c.code for c in decision.case.categories.all()] or ["uncategorised"]
-        for code in categories:
-            outcomes[(code, quarter_of(decision.decided_at))][decision.outcome] += 1
-    dismissed = _window(
-        Case.objects.filter(status=Case.Status.DISMISSED).prefetch_related("categories"), "closed_at", start, end
-    )
-    for case in dismissed:
-        for code in [c.code for c in case.categories.all()] or ["uncategorised"]:
-            outcomes[(code, quarter_of(case.closed_at))]["dismissed"] += 1
+    categories_of = defaultdict(list)
+    decided_cases = decisions.values_list("case_id", flat=True)
+    dismissed = _window(Case.objects.filter(status=Case.Status.DISMISSED), "closed_at", start, end)
+    for case_id, code in Case.categories.through.objects.filter(
+        Q(case_id__in=decided_cases) | Q(case_id__in=dismissed.values("pk"))
+    ).values_list("case_id", "category__code"):
+        categories_of[case_id].append(code)
+    for case_id, outcome, decided_at in decisions.values_list("case_id", "outcome", "decided_at"):
+        for code in categories_of.get(case_id) or ["uncategorised"]:
+            outcomes[(code, quarter_of(decided_at))][outcome] += 1
+    for case_id, closed_at in dismissed.values_list("pk", "closed_at"):
+        for code in categories_of.get(case_id) or ["uncategorised"]:
+            outcomes[(code, quarter_of(closed_at))]["dismissed"] += 1
 
+    open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
     ages = Counter()
-    for opened_at in Case.objects.filter(status__in=Case.OPEN_STATUSES).values_list("opened_at", flat=True):
-        age = (now - opened_at).days
-        for low, high, label in AGE_BANDS:
-            if age >= low and (high is None or age <= high):
-                ages[label] += 1
-                break
+    for low, high, label in AGE_BANDS:
+        band = open_cases.filter(opened_at__lte=now - dt.timedelta(days=low))
+        if high is not None:
+            band = band.filter(opened_at__gt=now - dt.timedelta(days=high + 1))
+        ages[label] = band.count()
 
     return {
         "from": date_from.isoformat(),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -41,10 +41,10 @@ class SanctionFilter(django_filters.FilterSet):
         queryset=Category.objects.all(), to_field_name="code", method="filter_category"
     )
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="name", field_name="member__constituency__region"
+        queryset=Region.objects.all(), to_field_name="name", field_name="constituency__region"
     )
     constituency = django_filters.ModelChoiceFilter(
-        queryset=Constituency.objects.all(), to_field_name="name", field_name="member__constituency"
+        queryset=Constituency.objects.all(), to_field_name="name", field_name="constituency"
     )
     status = django_filters.ChoiceFilter(choices=[(s.value, s.value) for s in Sanction.Status], method="filter_status")
     in_force_on = django_filters.DateFilter(method="filter_in_force_on")
@@ -90,7 +90,7 @@ class AuditMemberSerializer(serializers.Serializer):
 
 
 class AuditSanctionSerializer(serializers.ModelSerializer):
-    member = AuditMemberSerializer()
+    member = serializers.SerializerMethodField()
     code = serializers.CharField(source="sanction_type.code")
     case = serializers.CharField(source="case.reference")
     rules = serializers.SerializerMethodField()
@@ -116,6 +116,17 @@ class AuditSanctionSerializer(serializers.ModelSerializer):
             "conditions",
             "departed_from_guidance",
         ]
+
+    @extend_schema_field(AuditMemberSerializer)
+    def get_member(self, sanction) -> dict:
+        """The member, with the constituency and region they were in when sanctioned."""
+        place = sanction.constituency
+        return {
+            "membership_number": sanction.member.membership_number,
+            "name": sanction.member.name,
+            "constituency": place.name if place else None,
+            "region": place.region.name if place else None,
+        }
 
     def get_rules(self, sanction) -> list[str]:
         return sorted(r.code for r in sanction.rules.all())

@@ -120,6 +120,7 @@ def _create_sanctions(
             case=case,
             decision=decision,
             member=case.respondent,
+            constituency_id=case.respondent.constituency_id,
             sanction_type=st,
             level=st.level,
             duration_days=spec.duration_days,
@@ -609,9 +610,15 @@ def _begin_system(pk: int, now):
 
 
 def audit_case_read(*, case: Case, actor, via: str) -> None:
-    """Record a staff read of a case (the access log)."""
+    """Record a staff read of a case: `case.read` by its team, `case.read_outside_team` by anyone else.
+
+    Whether the reader was on the team (investigator, panel, appeal panel) is fixed at
+    the time of the read, which is what the access log must show.
+    """
+    on_team = actor.pk in case.team_user_ids()
+    action = "case.read" if on_team else "case.read_outside_team"
     with transaction.atomic():
-        audit_record(actor=actor, action="case.read", obj=case, case_ref=case.reference, data={"via": via})
+        audit_record(actor=actor, action=action, obj=case, case_ref=case.reference, data={"via": via})
 
 
 @transaction.atomic

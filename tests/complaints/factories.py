@@ -86,6 +86,7 @@ class SanctionFactory(factory.django.DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     case = factory.SelfAttribute("decision.case")
     member = factory.SelfAttribute("case.respondent")
+    constituency = factory.SelfAttribute("member.constituency")
     sanction_type = factory.LazyAttribute(lambda s: sanction_type(s.code))
     level = factory.SelfAttribute("sanction_type.level")
     status = Sanction.Status.ACTIVE
