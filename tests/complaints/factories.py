@@ -89,6 +89,7 @@ class SanctionFactory(factory.django.DjangoModelFactory):
     constituency = factory.SelfAttribute("member.constituency")
     sanction_type = factory.LazyAttribute(lambda s: sanction_type(s.code))
     level = factory.SelfAttribute("sanction_type.level")
+    duration_days = None
     status = Sanction.Status.ACTIVE
     imposed_on = factory.LazyFunction(timezone.localdate)
     starts_on = factory.SelfAttribute("imposed_on")
