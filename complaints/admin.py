@@ -749,7 +749,13 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ("Clock", {"fields": (("submitted_at", "acknowledge_due_display", "acknowledged_at"),)}),
         ("Evidence and respondents", {"fields": ("evidence_link", "unidentified_respondents")}),
     )
+    triage_fieldset = (
+        "Triage (officers only; never published)",
+        {"fields": ("campaigns_display", "sender_ranking_display")},
+    )
     readonly_fields = (
+        "campaigns_display",
+        "sender_ranking_display",
         "reference",
         "status",
         "summary",
@@ -775,6 +781,52 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not _sees_every_case(request.user):
             queryset = queryset.filter(pk__in=selectors.complaint_list(user=request.user).values("pk"))
         return queryset.annotate(_cases=Count("cases", distinct=True))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and roles.has_role(request.user, roles.OFFICER):
+            fieldsets = (*fieldsets, self.triage_fieldset)
+        return fieldsets
+
+    @admin.display(description="coordinated campaigns")
+    def campaigns_display(self, obj):
+        campaigns = list(obj.campaigns.order_by("first_at"))
+        if not campaigns:
+            return "none"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} senders, {} items, {} to {}: “{}”",
+            ((c.senders, c.items, c.first_at, c.last_at, c.sample_text[:120]) for c in campaigns),
+        )
+
+    @admin.display(description="senders by threats, then volume")
+    def sender_ranking_display(self, obj):
+        ranking = selectors.sender_ranking(complaint=obj, limit=20)
+        parts = []
+        for title, rows in (("Members", ranking["members"]), ("Not identified as members", ranking["non_members"])):
+            body = format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        r["member"]["membership_number"] + " " + r["member"]["name"] if r["member"] else "—",
+                        f"{r['platform'] or r['kind'] or ''} {r['sender'] or ''}".strip(),
+                        r["threats"],
+                        r["items"],
+                    )
+                    for r in rows
+                ),
+            )
+            parts.append(
+                format_html(
+                    "<p><strong>{}</strong> (top {})</p><table><tr><th>member</th><th>sender</th><th>threats</th>"
+                    "<th>items</th></tr>{}</table>",
+                    title,
+                    len(rows),
+                    body,
+                )
+            )
+        return mark_safe("".join(parts))
 
     @admin.display(description="complainant", ordering="complainant__last_name")
     def complainant_display(self, obj):

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from audit.services import audit_record
-from conduct.models import Category, CodeVersion, GuidanceEntry, Rule, SanctionType
+from conduct.models import Category, CodeVersion, GuidanceEntry, IndicatorPhrase, Rule, SanctionType
 
 
 class AuditedAdminMixin:
@@ -64,3 +64,14 @@ class GuidanceEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("category", "severity", "prior_record")
     list_select_related = ("category", "min_sanction", "max_sanction")
     ordering = ("category__name", "severity", "prior_record")
+
+
+@admin.register(IndicatorPhrase)
+class IndicatorPhraseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The indicator lexicon that flags evidence; officers keep it up to date. Changes apply to new uploads."""
+
+    list_display = ("text", "kind", "category", "severity", "active", "updated_at")
+    list_filter = ("category", "kind", "active")
+    list_editable = ("active",)
+    search_fields = ("text",)
+    list_select_related = ("category",)

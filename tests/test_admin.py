@@ -10,6 +10,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -688,3 +689,48 @@ def test_measures_are_refused_to_auditors_and_panel_members(client, auditor):
         assert "Only a compliance officer can take this measure." in messages_of(response)
     assert not InterimSuspension.objects.exists()
     assert snapshot(case)[:2] == ("panel", 1)
+
+
+def test_officers_see_campaigns_and_the_sender_ranking_on_a_complaint(client):
+    from members.models import Identity
+    from tests.complaints.factories import ComplaintFactory
+
+    complaint = ComplaintFactory()
+    member = MemberFactory()
+    Identity.objects.create(member=member, kind="handle", platform="twitter", value="@Sender1")
+    api = APIClient()
+    api.force_authenticate(complaint.filed_by)
+    rows = [
+        {
+            "channel": "twitter",
+            "author_handle": f"sender{n % 2}",
+            "text": f"resign now {n}",
+            "occurred_at": "2016-06-30T12:00:00Z",
+        }
+        for n in range(4)
+    ]
+    assert api.post(f"/api/complaints/{complaint.reference}/evidence/", rows, format="json").status_code == 201
+    officer = UserFactory(roles=["officer"])
+    client.force_login(officer)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    assert "Senders by threats, then volume" in page and member.membership_number in page
+    panel = UserFactory(roles=["auditor"])
+    client.force_login(panel)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    assert "Senders by threats, then volume" not in page
+
+
+def test_officers_edit_the_indicator_lexicon(client):
+    from conduct.models import IndicatorPhrase
+
+    client.force_login(UserFactory(roles=["officer"]))
+    response = client.get(reverse("admin:conduct_indicatorphrase_changelist"))
+    assert response.status_code == 200 and "gallows" in response.content.decode()
+    entry = IndicatorPhrase.objects.get(text="gallows")
+    response = client.post(
+        reverse("admin:conduct_indicatorphrase_change", args=[entry.pk]),
+        {"category": entry.category_id, "kind": "phrase", "text": "gallows pole", "severity": "", "active": "on"},
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.text == "gallows pole"
