@@ -17,6 +17,8 @@ def triggers_disabled():
     """Disable the append-only triggers (as the database superuser would), then restore them."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # ALTER TABLE refuses to run while deferred foreign-key checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_update_delete")
         else:
             for name in SQLITE_TRIGGERS:

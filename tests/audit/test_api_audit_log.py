@@ -67,6 +67,7 @@ def test_the_database_refuses_to_change_or_delete_audit_rows():
     if connection.vendor == "postgresql":
         statements.append("TRUNCATE audit_auditevent")
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
     count = AuditEvent.objects.count()
     for sql in statements:
