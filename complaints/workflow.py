@@ -79,12 +79,20 @@ def _decision_awaits_confirmation(case, actor, now):
     return None
 
 
+def _notice_issued(case, actor, now):
+    if case.notice_issued_at is None:
+        return "Issue the notice of allegations before referring the case to a panel."
+    return None
+
+
 def _appeal_open(case, actor, now):
     from complaints.models import Appeal
 
     decision = _latest_decision(case)
     if decision is None or decision.outcome != decision.Outcome.UPHELD:
         return "There is no upheld decision to appeal."
+    if not decision.in_effect:
+        return "The decision awaits a second panel member's confirmation; it can be appealed once confirmed."
     if now > decision.appeal_due:
         return "The appeal window has closed."
     if Appeal.objects.filter(decision=decision).exists():
@@ -130,7 +138,9 @@ TRANSITIONS: dict[Action, Transition] = {
         _after_response_deadline,
         label="Continue without response",
     ),
-    Action.REFER_TO_PANEL: Transition((S.INVESTIGATION,), S.PANEL, (roles.OFFICER,), label="Refer to panel"),
+    Action.REFER_TO_PANEL: Transition(
+        (S.INVESTIGATION,), S.PANEL, (roles.OFFICER,), _notice_issued, label="Refer to panel"
+    ),
     Action.DECIDE: Transition((S.PANEL,), S.DECIDED, (PANEL_MEMBER,), label="Decide"),
     Action.CONFIRM_DECISION: Transition(
         (S.DECIDED,), None, (PANEL_MEMBER,), _decision_awaits_confirmation, label="Confirm decision"

@@ -385,7 +385,8 @@ def test_stale_version_is_refused_and_changes_nothing(client, officer):
 
 
 def test_service_refusal_is_shown_and_changes_nothing(client, officer):
-    case = CaseFactory(investigation=True)
+    case = CaseFactory(awaiting_response=True, status=Case.Status.INVESTIGATION)
+    case.rules_charged.set([rule("RU11")])
     two = [UserFactory(roles=["panel"]).pk, UserFactory(roles=["panel"]).pk]
     client.force_login(officer)
     before = snapshot(case)

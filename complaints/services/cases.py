@@ -362,10 +362,12 @@ def case_decide(
     if outcome not in Decision.Outcome.values:
         raise ValidationError(f"Unknown outcome '{outcome}'.", field="outcome")
     charged = {r.pk: r for r in case.rules_charged.all()}
+    if not charged:
+        raise ValidationError("No rule was charged on this case; there is nothing to find.", field="findings")
     found = {f.rule.pk for f in findings}
     if len(found) != len(findings):
         raise ValidationError("A rule has two findings.", field="findings")
-    if charged and set(charged) != found:
+    if set(charged) != found:
         missing = sorted(r.code for pk, r in charged.items() if pk not in found)
         extra = sorted(f.rule.code for f in findings if f.rule.pk not in charged)
         raise ValidationError(
