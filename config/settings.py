@@ -165,6 +165,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # ASCII-escaped JSON: an error message that echoes a lone surrogate still renders (400, not 500).
+    "UNICODE_JSON": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -22,6 +22,10 @@ def role_permission(*required):
         message = f"Only {' or '.join(required)} users may do this."
 
         def has_permission(self, request, view):
+            # Views that set their own permissions keep the rule that auditors write nothing.
+            if not AuditorsReadOnly().has_permission(request, view):
+                self.message = AuditorsReadOnly.message
+                return False
             return bool(roles.user_roles(request.user) & set(required))
 
     _HasRoles.__name__ = "Has" + "Or".join(r.title() for r in required)

@@ -35,7 +35,10 @@ def normalise_handle(value: str, platform: str = "") -> str:
         return ""
     lowered = value.casefold()
     candidate = lowered if "://" in lowered else "https://" + lowered
-    parts = urlsplit(candidate)
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:  # brackets and the like: free text, not a URL
+        return lowered.lstrip("@").strip().strip("/")
     host = (parts.hostname or "").removeprefix("www.")
     if host in _ALL_HOSTS:
         path = [p for p in parts.path.split("/") if p]

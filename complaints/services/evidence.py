@@ -42,7 +42,10 @@ def canonical_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urlsplit(url if "://" in url else "https://" + url)
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+    except ValueError:
+        return url
     host = (parts.hostname or "").lower().removeprefix("www.")
     host = _HOST_ALIASES.get(host, host)
     query = urlencode(
