@@ -4,6 +4,12 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories give every login a password; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache; each test starts with none."""
     cache.clear()
