@@ -3,6 +3,7 @@
 Runs with real, separate database connections in threads (on PostgreSQL the row lock
 serialises them; on SQLite the write lock does).
 """
+
 import threading
 
 from django.db import connection
@@ -62,10 +63,12 @@ def test_two_officers_acting_at_once_one_wins_the_other_gets_409(audit_flushable
 def test_concurrent_audit_writers_never_fork_the_chain(audit_flushable_db):
     cases = [CaseFactory() for _ in range(4)]
     officers = [UserFactory(roles=["officer"]) for _ in range(4)]
-    outcomes = run_concurrently(*[
-        (lambda c=c, o=o: case_dismiss(case=c, actor=o, version=1, reason_code="out_of_scope", reason="Out."))
-        for c, o in zip(cases, officers, strict=True)
-    ])
+    outcomes = run_concurrently(
+        *[
+            (lambda c=c, o=o: case_dismiss(case=c, actor=o, version=1, reason_code="out_of_scope", reason="Out."))
+            for c, o in zip(cases, officers, strict=True)
+        ]
+    )
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     result = audit_verify()
     assert result.ok and result.events == AuditEvent.objects.count()
