@@ -59,6 +59,7 @@ class CSVExportMixin:
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        self._audit_export(request, queryset)
         return StreamingHttpResponse(
             self._csv_lines(queryset),
             content_type="text/csv; charset=utf-8",
@@ -66,6 +67,24 @@ class CSVExportMixin:
         )
 
     csv_filename = "export"
+
+    def _audit_export(self, request, queryset) -> None:
+        """A staff export is a read of every row in it: one audit event with the filters and the count."""
+        from django.db import transaction
+
+        from audit.services import audit_record
+
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=f"{self.csv_filename}.export",
+                object_type="export",
+                object_id=self.csv_filename,
+                data={
+                    "filters": {k: v for k, v in request.query_params.items() if k != "format"},
+                    "rows": queryset.count(),
+                },
+            )
 
     def _csv_lines(self, queryset):
         writer = csv.writer(_Echo())

@@ -97,3 +97,12 @@ def test_stats_suppress_small_counts_and_validate_the_range(auditor):
 def test_members_and_panel_cannot_read_the_log():
     for user in (UserFactory(roles=["panel"]), UserFactory()):
         assert client_for(user).get("/api/audit/events/").status_code == 403
+
+
+def test_a_csv_export_is_recorded_as_a_read(auditor):
+    before = AuditEvent.objects.count()
+    response = auditor.get("/api/audit/sanctions/", {"format": "csv", "code": "expulsion"})
+    b"".join(response.streaming_content)
+    event = AuditEvent.objects.order_by("seq").last()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.action, event.data["filters"], event.data["rows"]) == ("sanctions.export", {"code": "expulsion"}, 0)
