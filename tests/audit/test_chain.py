@@ -5,12 +5,12 @@ those triggers as someone with database superuser access would (tests/audit/tamp
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.chain import GENESIS, compute_hash, content_of
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_verify
-from tests.audit.tamper import tamper, triggers_disabled
+from tests.audit.tamper import tamper
 from tests.members.factories import UserFactory
 
 
@@ -23,12 +23,9 @@ def record_events(n: int, actor=None) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def committing_db(django_db_serialized_rollback, transactional_db):
-    """No test transaction around the test. Afterwards the audit rows are removed past the
-    append-only triggers, so that the flush that ends a transactional test can run."""
+def committing_db(audit_flushable_db):
+    """No test transaction around the test (see tests/conftest.py: audit_flushable_db)."""
     yield
-    with triggers_disabled(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
 
 
 @pytest.mark.django_db

@@ -1,10 +1,8 @@
 """Staff users and a fixed clock shared by the complaints service tests."""
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from tests.audit.tamper import triggers_disabled
 from tests.members.factories import UserFactory
 
 
@@ -42,9 +40,6 @@ def auditor():
 
 
 @pytest.fixture
-def committing_db(django_db_serialized_rollback, transactional_db):
-    """No test transaction around the test (as a cron job runs). Afterwards the audit rows are
-    removed past the append-only triggers, so that the flush ending the test can run."""
+def committing_db(audit_flushable_db):
+    """No test transaction around the test (see tests/conftest.py: audit_flushable_db)."""
     yield
-    with triggers_disabled(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
