@@ -37,9 +37,7 @@ class SanctionFilter(django_filters.FilterSet):
         queryset=SanctionType.objects.all(), to_field_name="code", field_name="sanction_type"
     )
     rule = django_filters.CharFilter(method="filter_rule", help_text="A rule code, e.g. RU9 (any version).")
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="code", method="filter_category"
-    )
+    category = django_filters.CharFilter(method="filter_category", help_text="A category code, e.g. antisemitism.")
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.all(), to_field_name="name", field_name="constituency__region"
     )
@@ -64,7 +62,11 @@ class SanctionFilter(django_filters.FilterSet):
         return qs.filter(Exists(through))
 
     def filter_category(self, qs, name, value):
-        return qs.filter(Exists(Sanction.categories.through.objects.filter(sanction_id=OuterRef("pk"), category=value)))
+        category = Category.objects.filter(code=value).first()
+        if category is None:
+            raise ValidationError({"category": [f"Unknown category '{value}'."]})
+        through = Sanction.categories.through.objects.filter(sanction_id=OuterRef("pk"), category=category)
+        return qs.filter(Exists(through))
 
     def filter_status(self, qs, name, value):
         return qs.filter(selectors.sanction_status_q(value, timezone.localdate()))
