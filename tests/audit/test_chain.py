@@ -22,12 +22,6 @@ def record_events(n: int, actor=None) -> list[AuditEvent]:
         ]
 
 
-@pytest.fixture
-def committing_db(audit_flushable_db):
-    """No test transaction around the test (see tests/conftest.py: audit_flushable_db)."""
-    yield
-
-
 @pytest.mark.django_db
 def test_each_event_is_chained_to_the_one_before():
     assert not AuditEvent.objects.exists()
@@ -126,13 +120,13 @@ def test_chain_continues_after_the_last_event():
     assert audit_verify().ok
 
 
-def test_audit_record_outside_a_transaction_is_refused(committing_db):
+def test_audit_record_outside_a_transaction_is_refused(audit_flushable_db):
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit_record(actor=None, action="test.event", object_type="test.thing", object_id=1)
     assert not AuditEvent.objects.exists()
 
 
-def test_event_is_rolled_back_with_the_change_it_records(committing_db):
+def test_event_is_rolled_back_with_the_change_it_records(audit_flushable_db):
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         audit_record(actor=None, action="test.event", object_type="test.thing", object_id=1)
         1 / 0  # noqa: B018

@@ -37,9 +37,3 @@ def judge():
 @pytest.fixture
 def auditor():
     return UserFactory(roles=["auditor"])
-
-
-@pytest.fixture
-def committing_db(audit_flushable_db):
-    """No test transaction around the test (see tests/conftest.py: audit_flushable_db)."""
-    yield

@@ -181,7 +181,7 @@ def test_mark_spent_with_nothing_ended_changes_nothing(member, today):
     assert AuditEvent.objects.count() == events
 
 
-def test_mark_spent_runs_from_cron_outside_a_transaction(committing_db, today):
+def test_mark_spent_runs_from_cron_outside_a_transaction(audit_flushable_db, today):
     """Like cases_close_lapsed, the daily job must open its own transaction for the standing audit rows."""
     member = MemberFactory()
     sanction(member, "suspension_membership", starts_on=today - 40 * DAY, duration_days=30)
