@@ -9,7 +9,6 @@ from django.utils import timezone
 from complaints.models import (
     Appeal,
     Case,
-    CaseEvent,
     Complaint,
     Decision,
     Evidence,
@@ -284,10 +283,6 @@ def member_history(*, member) -> list[dict]:
         )
     entries.sort(key=lambda e: (e["at"], e["kind"]))
     return entries
-
-
-def case_events(*, case: Case):
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
 
 
 def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:

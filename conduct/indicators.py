@@ -1,4 +1,5 @@
 """Flagging text with the indicator lexicon: categories and a severity per item."""
+
 import re
 import unicodedata
 from dataclasses import dataclass

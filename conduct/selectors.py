@@ -1,16 +1,11 @@
 from django.utils import timezone
 
-from conduct.models import GuidanceEntry, Rule, SanctionType, rules_in_force
+from conduct.models import GuidanceEntry, SanctionType, rules_in_force
 
 
 def rule_list_in_force(on_date=None):
     """The rules of the code version in force on `on_date` (today by default)."""
     return rules_in_force(on_date or timezone.localdate()).select_related("category", "code_version")
-
-
-def rule_get_in_force(code: str, on_date=None) -> Rule | None:
-    """One rule by code, judged against the version in force on `on_date` (the incident date)."""
-    return rule_list_in_force(on_date).filter(code=code).first()
 
 
 def sanction_type_list():

@@ -38,7 +38,3 @@ def member_of(user):
 
 def has_role(user, role: str) -> bool:
     return role in user_roles(user)
-
-
-def is_staff_role(user) -> bool:
-    return bool(user_roles(user) & set(STAFF_ROLES))

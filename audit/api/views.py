@@ -13,13 +13,16 @@ from audit.models import AuditEvent
 from audit.services import audit_verify
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
+from core.filters import OrderedRangeMixin
 from core.permissions import role_permission
 
 AUDIT_READERS = role_permission(roles.AUDITOR)
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(OrderedRangeMixin, django_filters.FilterSet):
+    range_fields = ("after", "before")
+
     case = django_filters.CharFilter(field_name="case_ref", help_text="A case reference.")
     actor = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.all(), to_field_name="username", help_text="A username."
@@ -31,14 +34,6 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = []
-
-    def is_valid(self):
-        valid = super().is_valid()
-        data = self.form.cleaned_data if valid else {}
-        if data.get("after") and data.get("before") and data["after"] > data["before"]:
-            self.form.add_error("before", "Must not be before `after`.")
-            return False
-        return valid
 
 
 class EventSerializer(serializers.ModelSerializer):

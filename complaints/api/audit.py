@@ -19,6 +19,7 @@ from complaints.stats import stats_compute
 from conduct.models import Category, Rule, SanctionType
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
+from core.filters import OrderedRangeMixin
 from core.permissions import role_permission
 from members.models import Constituency, Member, Region
 
@@ -26,7 +27,9 @@ AUDIT_READERS = role_permission(roles.AUDITOR, roles.OFFICER)
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
-class SanctionFilter(django_filters.FilterSet):
+class SanctionFilter(OrderedRangeMixin, django_filters.FilterSet):
+    range_fields = ("imposed_after", "imposed_before")
+
     member = django_filters.ModelChoiceFilter(
         queryset=Member.objects.all(),
         to_field_name="membership_number",
@@ -73,15 +76,6 @@ class SanctionFilter(django_filters.FilterSet):
 
     def filter_in_force_on(self, qs, name, value):
         return qs.filter(sanctions_in_force_q(value))
-
-    def is_valid(self):
-        valid = super().is_valid()
-        data = self.form.cleaned_data if valid else {}
-        after, before = data.get("imposed_after"), data.get("imposed_before")
-        if after and before and after > before:
-            self.form.add_error("imposed_before", "Must not be before imposed_after.")
-            return False
-        return valid
 
 
 class AuditMemberSerializer(serializers.Serializer):

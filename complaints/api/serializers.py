@@ -131,9 +131,6 @@ class SanctionInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     def validate_code(self, value):
         return resolve_sanction_type(value)
 
-    def to_spec(self, data) -> SanctionSpec:
-        return SanctionSpec(data["code"], data["duration_days"], data["conditions"])
-
 
 def _specs(items) -> list[SanctionSpec]:
     return [SanctionSpec(i["code"], i["duration_days"], i["conditions"]) for i in items]
