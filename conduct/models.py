@@ -124,16 +124,17 @@ class GuidanceEntry(models.Model):
 
 
 def rules_in_force(on_date):
-    """Rules of the code version in force on `on_date` (the latest version when no date)."""
+    """Rules of the code version in force on `on_date` (the latest version when no date).
+
+    Lazy: the version is a subquery, so building the queryset touches no table.
+    """
     versions = CodeVersion.objects.all()
     if on_date is not None:
         versions = versions.filter(in_force_from__lte=on_date).filter(
             Q(in_force_until__isnull=True) | Q(in_force_until__gte=on_date)
         )
-    version = versions.order_by("-version").first()
-    if version is None:
-        return Rule.objects.none()
-    return Rule.objects.filter(code_version=version)
+    latest = versions.order_by("-version").values("pk")[:1]
+    return Rule.objects.filter(code_version=models.Subquery(latest))
 
 
 class IndicatorPhrase(models.Model):
