@@ -4,3 +4,16 @@ from audit.models import AuditEvent
 def event_list():
     """The audit log, oldest first."""
     return AuditEvent.objects.select_related("actor").order_by("seq")
+
+
+READ_ACTIONS = ("case.read", "case.read_outside_team")
+
+
+def case_timeline(reference: str):
+    """What was done to a case, oldest first: its audit events less the staff reads."""
+    return AuditEvent.objects.filter(case_ref=reference).exclude(action__in=READ_ACTIONS).order_by("seq")
+
+
+def case_read_count(reference: str) -> int:
+    """How many staff reads of the case the access log holds."""
+    return AuditEvent.objects.filter(case_ref=reference, action__in=READ_ACTIONS).count()

@@ -220,6 +220,34 @@ def test_case_page_shows_the_case_and_records_the_staff_read(client, officer):
     assert read.actor == officer and read.data == {"via": "admin"}
 
 
+def test_case_timeline_is_read_from_the_audit_log(client, officer, auditor):
+    from complaints.services.cases import case_open_investigation
+
+    case = CaseFactory()
+    case_open_investigation(case=case, actor=officer, version=case.version, investigator=officer)
+    # An event about the case written outside the workflow shows too: the log is the source.
+    with transaction.atomic():
+        audit_record(actor=officer, action="case.note", obj=case, case_ref=case.reference, data={"note": "called"})
+    client.force_login(auditor)
+    client.get(change_url(case))  # a read: logged, but not part of the timeline
+    response = client.get(change_url(case))
+    assert response.status_code == 200
+    rows = response.context["timeline"]
+    expected = AuditEvent.objects.filter(case_ref=case.reference).exclude(action__startswith="case.read")
+    assert [row["seq"] for row in rows] == [e.seq for e in expected.order_by("seq")]
+    assert [row["action"] for row in rows][-2:] == ["open investigation", "note"]
+    assert rows[-2]["change"] == "received → investigation"
+    assert rows[-1]["details"] == "note: called"
+    assert response.context["timeline_reads"] == 1
+    content = response.content.decode()
+    assert 'data-action="open investigation"' in content
+    assert f"?case_ref={case.reference}" in content
+    # The link lands on the audit log filtered to the case.
+    log = client.get(reverse("admin:audit_auditevent_changelist"), {"case_ref": case.reference})
+    assert log.status_code == 200
+    assert {e.case_ref for e in log.context["cl"].result_list} == {case.reference}
+
+
 def test_case_page_offers_only_the_actions_allowed_now(client, officer):
     case = CaseFactory()
     client.force_login(officer)
