@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,6 +51,7 @@ from complaints.models import (
 from complaints.services import cases as case_services
 from complaints.services import complaints as complaint_services
 from complaints.services import interim as interim_services
+from complaints.services import privacy as privacy_services
 from conduct.models import PriorRecord, SanctionType
 from core import roles
 from core.errors import DomainError
@@ -1146,6 +1148,40 @@ class MemberCaseInline(ReadOnlyTabularInline):
 
 class MemberWithHistoryAdmin(MemberAdmin):
     inlines = [*MemberAdmin.inlines, MemberSanctionInline, MemberCaseInline]
+    change_form_template = "admin/members/member/change_form_with_export.html"
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<path:object_id>/subject-access-export/",
+                self.admin_site.admin_view(self.subject_access_view),
+                name="members_member_subject_access_export",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def _may_export(self, request) -> bool:
+        return roles.OFFICER in roles.user_roles(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_export": self._may_export(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def subject_access_view(self, request, object_id):
+        """The member's subject access export as a JSON download (officers only; audited)."""
+        if not self._may_export(request):
+            raise PermissionDenied
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            self.message_user(request, "No such member.", messages.ERROR)
+            return redirect("admin:members_member_changelist")
+        export = privacy_services.subject_access_export(member=member, actor=request.user)
+        response = HttpResponse(
+            json.dumps(export, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+        filename = f"subject-access-{member.membership_number}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 if admin.site.is_registered(Member):

@@ -35,6 +35,9 @@ class Complaint(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     submitted_at = models.DateTimeField(db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the retention command removed its personal data."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -232,4 +232,6 @@ CONDUCT = {
     # ...and that window holds at least this share of all items with that text (a burst, not a common phrase).
     "CAMPAIGN_CONCENTRATION": env.float("CONDUCT_CAMPAIGN_CONCENTRATION", default=0.95),
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
+    # Personal data of a complaint is anonymised this long after its last case closed.
+    "RETENTION_DAYS": env.int("CONDUCT_RETENTION_DAYS", default=6 * 365),
 }
