@@ -109,3 +109,7 @@ class MemberAdmin(admin.ModelAdmin):
                 obj=form.instance,
                 data={"via": "admin", "added": added, "changed": changed, "removed": removed},
             )
+
+
+# Logins and roles: Django's admins for them, with every change audited.
+from members import admin_accounts  # noqa: E402, F401
