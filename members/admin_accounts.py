@@ -31,7 +31,16 @@ def _names(objects) -> list[str]:
     return sorted(str(o) for o in objects)
 
 
-class AuditedUserAdmin(UserAdmin):
+class AuditedDeletesMixin:
+    """Bulk deletes go one by one through `delete_model`, so each writes its event; all or none."""
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class AuditedUserAdmin(AuditedDeletesMixin, UserAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             request._audit_before = {
@@ -91,13 +100,8 @@ class AuditedUserAdmin(UserAdmin):
             )
             super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
 
-
-class AuditedGroupAdmin(GroupAdmin):
+class AuditedGroupAdmin(AuditedDeletesMixin, GroupAdmin):
     def save_model(self, request, obj, form, change):
         request._audit_before = set(obj.permissions.values_list("codename", flat=True)) if change else set()
         super().save_model(request, obj, form, change)
@@ -131,11 +135,6 @@ class AuditedGroupAdmin(GroupAdmin):
                 data={"via": "admin", "role": obj.name, "members": obj.user_set.count()},
             )
             super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
 
 
 for model, model_admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
