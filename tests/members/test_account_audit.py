@@ -119,3 +119,15 @@ def test_an_auditor_cannot_change_logins(client):
     user.refresh_from_db()
     assert not user.is_superuser
     assert not AuditEvent.objects.filter(action__startswith="account.").exists()
+
+
+def test_bulk_delete_of_logins_writes_one_event_each(admin_client):
+    users = [UserFactory(roles=["panel"]) for _ in range(2)]
+    response = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [u.pk for u in users], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk__in=[u.pk for u in users]).exists()
+    deleted = AuditEvent.objects.filter(action="account.delete").values_list("data__username", flat=True)
+    assert sorted(deleted) == sorted(u.username for u in users)
