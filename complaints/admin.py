@@ -296,11 +296,28 @@ class CaseSanctionInline(ReadOnlyTabularInline):
 
 class AppealInline(ReadOnlyStackedInline):
     model = Appeal
-    fields = (("lodged_at", "lodged_by"), "grounds", ("outcome", "decided_by", "decided_at"), "reasons")
-    readonly_fields = ("lodged_at", "lodged_by", "grounds", "outcome", "decided_by", "decided_at", "reasons")
+    fields = (
+        ("lodged_at", "lodged_by"),
+        "grounds",
+        ("outcome", "decided_by", "decided_at"),
+        "reasons",
+        ("needs_confirmation", "confirmed_by", "confirmed_at"),
+    )
+    readonly_fields = (
+        "lodged_at",
+        "lodged_by",
+        "grounds",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "reasons",
+        "needs_confirmation",
+        "confirmed_by",
+        "confirmed_at",
+    )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lodged_by", "decided_by")
+        return super().get_queryset(request).select_related("lodged_by", "decided_by", "confirmed_by")
 
 
 class PoliceReferralInline(ReadOnlyTabularInline):
@@ -991,10 +1008,19 @@ class SanctionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "lodged_at", "lodged_by", "outcome", "decided_by", "decided_at")
-    list_filter = ("outcome",)
+    list_display = (
+        "case",
+        "lodged_at",
+        "lodged_by",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "needs_confirmation",
+        "confirmed_at",
+    )
+    list_filter = ("outcome", "needs_confirmation")
     search_fields = ("case__reference",)
-    list_select_related = ("case", "lodged_by", "decided_by")
+    list_select_related = ("case", "lodged_by", "decided_by", "confirmed_by")
 
     def get_queryset(self, request):
         return scope_to_cases(request, super().get_queryset(request))

@@ -285,8 +285,17 @@ class Decision(models.Model):
         return not self.needs_confirmation or self.confirmed_at is not None
 
     @property
-    def appeal_due(self) -> dt.datetime:
-        return self.decided_at + dt.timedelta(days=settings.CONDUCT["APPEAL_DAYS"])
+    def effective_at(self) -> dt.datetime | None:
+        """When the decision took effect: its confirmation if it needed one, else its making; None while pending."""
+        if not self.needs_confirmation:
+            return self.decided_at
+        return self.confirmed_at
+
+    @property
+    def appeal_due(self) -> dt.datetime | None:
+        """The end of the appeal window, which opens when the decision takes effect (None until then)."""
+        effective = self.effective_at
+        return effective + dt.timedelta(days=settings.CONDUCT["APPEAL_DAYS"]) if effective else None
 
 
 class Sanction(models.Model):
@@ -374,9 +383,20 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    needs_confirmation = models.BooleanField(
+        default=False, help_text="A variation that suspends or expels: a second appeal panel member confirms it."
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"appeal on {self.case}"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return bool(self.outcome) and self.needs_confirmation and self.confirmed_at is None
 
 
 class InterimSuspension(models.Model):

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils import timezone
 
 from complaints.conflicts import conflict_reason
@@ -38,6 +39,9 @@ class Action(StrEnum):
 RESPONDENT = "respondent"  # the member the case is about
 PANEL_MEMBER = "panel_member"  # sits on this case's panel
 APPEAL_PANEL_MEMBER = "appeal_panel_member"
+# Sits on the panel whose decision awaits confirmation: the appeal panel while the case is
+# in appeal, else the first panel.
+CONFIRMING_PANEL_MEMBER = "confirming_panel_member"
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,23 @@ class Transition:
     label: str = ""
     needs_conflict_check: bool = True
     extra: dict = field(default_factory=dict)
+    # Where the target depends on the state the case is in ({source: target}).
+    target_by_source: dict = field(default_factory=dict)
+    # Where the action leaves something awaiting a second panel member's confirmation.
+    target_if_pending: str | None = None
+
+    def next_status(self, source: str, *, pending: bool = False) -> str | None:
+        """The status the case moves to from `source` (None: unchanged)."""
+        if pending and self.target_if_pending is not None:
+            return self.target_if_pending
+        return self.target_by_source.get(source, self.target)
 
 
 def _before_response_deadline(case, actor, now):
-    if case.response_due and now > case.response_due and not roles.has_role(actor, roles.OFFICER):
-        return "The response deadline has passed."
+    # Nobody, not even an officer on the respondent's behalf, answers late: after the
+    # deadline the officer continues without a response and the lapse is recorded.
+    if case.response_due and now > case.response_due:
+        return "The response deadline has passed; an officer may continue without a response."
     return None
 
 
@@ -70,13 +86,43 @@ def _latest_decision(case):
     return case.decisions.order_by("-decided_at", "-pk").first()
 
 
-def _decision_awaits_confirmation(case, actor, now):
-    decision = _latest_decision(case)
-    if decision is None or not decision.needs_confirmation or decision.confirmed_at is not None:
+def pending_appeal(case):
+    """The appeal decided with a variation that awaits a second appeal panel member, or None."""
+    appeals = getattr(case, "_prefetched_objects_cache", {}).get("appeals")
+    if appeals is None:
+        appeals = case.appeals.filter(needs_confirmation=True, confirmed_at__isnull=True).exclude(outcome="")
+    return next((a for a in appeals if a.awaiting_confirmation), None)
+
+
+def awaiting_confirmation(case):
+    """What on `case` awaits a second panel member's confirmation: a Decision, an Appeal, or None."""
+    if case.status == S.APPEAL:
+        return pending_appeal(case)
+    if case.status == S.DECIDED:
+        decision = _latest_decision(case)
+        if decision is not None and not decision.in_effect:
+            return decision
+    return None
+
+
+def _awaits_confirmation(case, actor, now):
+    pending = awaiting_confirmation(case)
+    if pending is None:
         return "There is no decision waiting for confirmation."
-    if decision.decided_by_id == actor.pk:
+    if pending.decided_by_id == actor.pk:
+        if case.status == S.APPEAL:
+            return "A second member of the appeal panel must confirm the appeal decision."
         return "A second member of the panel must confirm the decision."
     return None
+
+
+def confirmers(case) -> list:
+    """The panel members who may confirm what awaits confirmation on `case` (empty when nothing does)."""
+    pending = awaiting_confirmation(case)
+    if pending is None:
+        return []
+    panel = case.appeal_panel.all() if case.status == S.APPEAL else case.panel.all()
+    return [u for u in panel if u.pk != pending.decided_by_id and not conflict_reason(u, case)]
 
 
 def _notice_issued(case, actor, now):
@@ -94,16 +140,25 @@ def _appeal_open(case, actor, now):
     if not decision.in_effect:
         return "The decision awaits a second panel member's confirmation; it can be appealed once confirmed."
     if now > decision.appeal_due:
-        return "The appeal window has closed."
+        return (
+            f"The appeal window has closed: it ended {timezone.localtime(decision.appeal_due):%d %b %Y %H:%M}, "
+            f"{settings.CONDUCT['APPEAL_DAYS']} days after the decision took effect."
+        )
     if Appeal.objects.filter(decision=decision).exists():
         return "An appeal against this decision has already been lodged."
+    return None
+
+
+def _appeal_undecided(case, actor, now):
+    if pending_appeal(case) is not None:
+        return "The appeal has been decided; it awaits a second member of the appeal panel's confirmation."
     return None
 
 
 def _appeal_panel_set(case, actor, now):
     if not case.appeal_panel.exists():
         return "The appeal panel has not been set."
-    return None
+    return _appeal_undecided(case, actor, now)
 
 
 def _closable(case, actor, now):
@@ -142,15 +197,29 @@ TRANSITIONS: dict[Action, Transition] = {
         (S.INVESTIGATION,), S.PANEL, (roles.OFFICER,), _notice_issued, label="Refer to panel"
     ),
     Action.DECIDE: Transition((S.PANEL,), S.DECIDED, (PANEL_MEMBER,), label="Decide"),
+    # Confirms a first decision (the case stays decided) or an appeal's variation (the case closes).
     Action.CONFIRM_DECISION: Transition(
-        (S.DECIDED,), None, (PANEL_MEMBER,), _decision_awaits_confirmation, label="Confirm decision"
+        (S.DECIDED, S.APPEAL),
+        None,
+        (CONFIRMING_PANEL_MEMBER,),
+        _awaits_confirmation,
+        label="Confirm decision",
+        target_by_source={S.APPEAL: S.CLOSED},
     ),
     Action.LODGE_APPEAL: Transition(
         (S.DECIDED,), S.APPEAL, (RESPONDENT, roles.OFFICER), _appeal_open, label="Lodge appeal"
     ),
-    Action.SET_APPEAL_PANEL: Transition((S.APPEAL,), None, (roles.OFFICER,), label="Set appeal panel"),
+    Action.SET_APPEAL_PANEL: Transition(
+        (S.APPEAL,), None, (roles.OFFICER,), _appeal_undecided, label="Set appeal panel"
+    ),
+    # A variation that suspends or expels stays in appeal until confirm_decision.
     Action.DECIDE_APPEAL: Transition(
-        (S.APPEAL,), S.CLOSED, (APPEAL_PANEL_MEMBER,), _appeal_panel_set, label="Decide appeal"
+        (S.APPEAL,),
+        S.CLOSED,
+        (APPEAL_PANEL_MEMBER,),
+        _appeal_panel_set,
+        label="Decide appeal",
+        target_if_pending=S.APPEAL,
     ),
     Action.CLOSE: Transition((S.DECIDED,), S.CLOSED, (roles.OFFICER,), _closable, label="Close"),
 }
@@ -164,6 +233,8 @@ def _actor_matches(case, actor, who: str) -> bool:
         return roles.has_role(actor, roles.PANEL) and any(u.pk == actor.pk for u in case.panel.all())
     if who == APPEAL_PANEL_MEMBER:
         return roles.has_role(actor, roles.PANEL) and any(u.pk == actor.pk for u in case.appeal_panel.all())
+    if who == CONFIRMING_PANEL_MEMBER:
+        return _actor_matches(case, actor, APPEAL_PANEL_MEMBER if case.status == S.APPEAL else PANEL_MEMBER)
     return roles.has_role(actor, who)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints import selectors
@@ -422,6 +423,30 @@ class DecisionSerializer(serializers.ModelSerializer):
         return decision.needs_confirmation and decision.confirmed_at is None
 
 
+class AppealBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    grounds = serializers.CharField()
+    lodged_at = serializers.DateTimeField()
+    outcome = serializers.CharField(allow_blank=True)
+    reasons = serializers.CharField(allow_blank=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_at = serializers.DateTimeField()
+    needs_confirmation = serializers.BooleanField()
+    confirmed_by = serializers.CharField(source="confirmed_by.username", default=None)
+    confirmed_at = serializers.DateTimeField()
+    awaiting_confirmation = serializers.BooleanField()
+
+
+class AwaitingConfirmationSerializer(serializers.Serializer):
+    """What awaits a second panel member's confirmation on a case, and who may give it."""
+
+    of = serializers.ChoiceField(choices=[("decision", "decision"), ("appeal", "appeal")])
+    id = serializers.IntegerField()
+    decided_by = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    confirm_by = serializers.ListField(child=serializers.CharField(), help_text="Usernames who may confirm.")
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     severity = serializers.CharField(source="get_severity_display")
     respondent = MemberBriefSerializer()
@@ -456,6 +481,8 @@ class CaseDetailSerializer(CaseListSerializer):
     sanctions = SanctionBriefSerializer(many=True, source="sanctions.all")
     police_referrals = serializers.SerializerMethodField()
     interim_suspension = serializers.SerializerMethodField()
+    appeals = serializers.SerializerMethodField()
+    awaiting_confirmation = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
@@ -472,6 +499,8 @@ class CaseDetailSerializer(CaseListSerializer):
             "allowed_actions",
             "decisions",
             "sanctions",
+            "appeals",
+            "awaiting_confirmation",
             "police_referrals",
             "interim_suspension",
             "dismiss_reason_code",
@@ -527,6 +556,28 @@ class CaseDetailSerializer(CaseListSerializer):
             return None
         return InterimSuspensionSerializer(open_[0]).data
 
+    @extend_schema_field(AppealBriefSerializer(many=True))
+    def get_appeals(self, case) -> list[dict]:
+        appeals = case.appeals.select_related("decided_by", "confirmed_by").order_by("lodged_at", "pk")
+        return AppealBriefSerializer(appeals, many=True).data
+
+    @extend_schema_field(AwaitingConfirmationSerializer(allow_null=True))
+    def get_awaiting_confirmation(self, case) -> dict | None:
+        from complaints import workflow
+
+        pending = workflow.awaiting_confirmation(case)
+        if pending is None:
+            return None
+        return AwaitingConfirmationSerializer(
+            {
+                "of": "appeal" if case.status == Case.Status.APPEAL else "decision",
+                "id": pending.pk,
+                "decided_by": pending.decided_by.username,
+                "decided_at": pending.decided_at,
+                "confirm_by": sorted(u.username for u in workflow.confirmers(case)),
+            }
+        ).data
+
 
 class AllegationSerializer(serializers.Serializer):
     reference = serializers.CharField()
@@ -535,6 +586,7 @@ class AllegationSerializer(serializers.Serializer):
     allegations = serializers.CharField()
     evidence = EvidenceSerializer(many=True, source="evidence.all")
     response_due = serializers.DateTimeField()
+    response_lapsed = serializers.BooleanField(help_text="The deadline passed and the case went on without a response.")
     decision = serializers.SerializerMethodField()
     appeal_due = serializers.SerializerMethodField()
     appeal = serializers.SerializerMethodField()
@@ -575,6 +627,7 @@ class AllegationSerializer(serializers.Serializer):
             "outcome": a.outcome or None,
             "reasons": a.reasons,
             "decided_at": a.decided_at,
+            "in_effect": bool(a.outcome) and not a.awaiting_confirmation,
         }
 
     def get_complainant(self, case) -> dict | None:

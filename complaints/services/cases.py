@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -19,7 +20,7 @@ from complaints.conflicts import conflict_reason
 from complaints.models import Appeal, Case, Complaint, Decision, Response, Sanction
 from complaints.services.common import advance, begin, record
 from complaints.services.standing import member_standing_refresh
-from complaints.workflow import Action
+from complaints.workflow import Action, pending_appeal
 from conduct.models import Rule, SanctionType
 from core import roles
 from core.errors import PermissionDenied, ValidationError
@@ -84,6 +85,21 @@ def _tell_respondent_decision(case: Case) -> None:
         case=case,
         decision=decision,
         sanctions=list(decision.sanctions.select_related("sanction_type")),
+        appeal_days=_conf("APPEAL_DAYS"),
+    )
+
+
+def _tell_respondent_appeal(case: Case, appeal: Appeal) -> None:
+    """The respondent is told the appeal's outcome, and again when a pending variation takes effect."""
+    replacements = []
+    if appeal.outcome == Appeal.Outcome.VARIED:
+        replacements = list(
+            appeal.decision.sanctions.select_related("sanction_type")
+            .filter(replaces__isnull=False, status__in=[Sanction.Status.PENDING, Sanction.Status.ACTIVE])
+            .order_by("pk")
+        )
+    notifications.notify_on_commit(
+        "appeal_outcome", [notifications.respondent_address(case)], case=case, appeal=appeal, sanctions=replacements
     )
 
 
@@ -277,7 +293,10 @@ def case_issue_notice(
 
 @transaction.atomic
 def case_record_response(*, case: Case, actor, version: int | None, text: str, now=None) -> Response:
-    """Record the respondent's answer (by them before the deadline, or by an officer for them)."""
+    """Record the respondent's answer before the deadline (by them, or by an officer for them).
+
+    After the deadline nobody may answer: an officer continues without a response instead.
+    """
     case, transition, now = begin(case, Action.RECORD_RESPONSE, actor, version, now)
     text = _require_text(text, "text")
     on_behalf = roles.member_of(actor) is None or roles.member_of(actor).pk != case.respondent_id
@@ -295,7 +314,14 @@ def case_continue_without_response(*, case: Case, actor, version: int | None, no
     from_status = case.status
     case.response_lapsed = True
     advance(case, transition.target, ["response_lapsed"])
-    record(case, actor, Action.CONTINUE_WITHOUT_RESPONSE, from_status=from_status, now=now)
+    record(
+        case,
+        actor,
+        Action.CONTINUE_WITHOUT_RESPONSE,
+        from_status=from_status,
+        now=now,
+        data={"response_lapsed": True, "response_due": case.response_due.isoformat() if case.response_due else None},
+    )
     return case
 
 
@@ -450,9 +476,16 @@ def case_decide(
 
 
 @transaction.atomic
-def case_confirm_decision(*, case: Case, actor, version: int | None, now=None) -> Decision:
-    """A second panel member confirms a suspension or expulsion, which then takes effect."""
+def case_confirm_decision(*, case: Case, actor, version: int | None, now=None) -> Decision | Appeal:
+    """A second member of the panel that decided confirms a suspension or expulsion, which then takes effect.
+
+    On a first decision the case stays decided and the appeal window opens now. On an appeal
+    varied to a suspension or expulsion, the new sanctions replace the old ones and the case closes.
+    Standing is recomputed; the respondent and the complainant are told on commit.
+    """
     case, transition, now = begin(case, Action.CONFIRM_DECISION, actor, version, now)
+    if case.status == Case.Status.APPEAL:
+        return _confirm_appeal(case, transition, actor, now)
     decision = case.decisions.order_by("-decided_at", "-pk").first()
     today = timezone.localdate(now)
     decision.confirmed_by, decision.confirmed_at = actor, now
@@ -462,11 +495,44 @@ def case_confirm_decision(*, case: Case, actor, version: int | None, now=None) -
         _start(sanction, today)
         sanction.save(update_fields=["status", "imposed_on", "starts_on", "ends_on", "rejoin_barred_until"])
     from_status = case.status
-    advance(case, transition.target)
+    advance(case, transition.next_status(from_status))
     record(case, actor, Action.CONFIRM_DECISION, from_status=from_status, now=now, data={"decision": decision.pk})
     member_standing_refresh(member=case.respondent, actor=actor, today=today)
+    notifications.notify_on_commit(
+        "decision_confirmed",
+        [notifications.respondent_address(case)],
+        case=case,
+        decision=decision,
+        sanctions=list(decision.sanctions.select_related("sanction_type")),
+    )
     _tell_complainant(case, decision.get_outcome_display())
     return decision
+
+
+def _confirm_appeal(case: Case, transition, actor, now) -> Appeal:
+    """The variation takes effect: the sanctions it replaces are marked varied, its own start today."""
+    appeal = pending_appeal(case)
+    today = timezone.localdate(now)
+    appeal.confirmed_by, appeal.confirmed_at = actor, now
+    appeal.save(update_fields=["confirmed_by", "confirmed_at"])
+    sanctions = list(appeal.decision.sanctions.select_related("sanction_type"))
+    for sanction in sanctions:
+        if sanction.status == Sanction.Status.PENDING:
+            sanction.status = Sanction.Status.ACTIVE
+            _start(sanction, today)
+            sanction.save(update_fields=["status", "imposed_on", "starts_on", "ends_on", "rejoin_barred_until"])
+        elif sanction.status not in (Sanction.Status.OVERTURNED, Sanction.Status.VARIED):
+            sanction.status, sanction.revoked_on = Sanction.Status.VARIED, today
+            sanction.save(update_fields=["status", "revoked_on"])
+    from_status = case.status
+    case.closed_at = now
+    advance(case, transition.next_status(from_status), ["closed_at"])
+    record(case, actor, Action.CONFIRM_DECISION, from_status=from_status, now=now, data={"appeal": appeal.pk})
+    member_standing_refresh(member=case.respondent, actor=actor, today=today)
+    _complaint_after_case_change(case.complaint, now)
+    _tell_respondent_appeal(case, appeal)
+    _tell_complainant(case, f"decided on appeal: {appeal.get_outcome_display()}")
+    return appeal
 
 
 @transaction.atomic
@@ -512,7 +578,12 @@ def case_decide_appeal(
     sanctions: list[SanctionSpec] | None = None,
     now=None,
 ) -> Appeal:
-    """An appeal panel member decides: dismissed (sanctions stand), upheld (overturned), varied (replaced)."""
+    """An appeal panel member decides: dismissed (sanctions stand), upheld (overturned), varied (replaced).
+
+    A variation to a suspension or expulsion needs a full appeal panel and, like a first
+    decision, takes effect only when a second member confirms it (`case_confirm_decision`):
+    until then its sanctions are pending, the old ones stand and the case stays in appeal.
+    """
     case, transition, now = begin(case, Action.DECIDE_APPEAL, actor, version, now)
     reasons = _require_text(reasons, "reasons")
     if outcome not in Appeal.Outcome.values:
@@ -524,10 +595,15 @@ def case_decide_appeal(
         _validate_sanctions(sanctions)
     elif sanctions:
         raise ValidationError("Only a varied outcome takes sanctions.", field="sanctions")
+    pending = outcome == Appeal.Outcome.VARIED and any(s.sanction_type.needs_full_panel for s in sanctions)
+    if pending and case.appeal_panel.count() < _conf("PANEL_SIZE_MAJOR"):
+        raise ValidationError(
+            f"Suspension or expulsion needs an appeal panel of {_conf('PANEL_SIZE_MAJOR')}.", field="sanctions"
+        )
     appeal = case.appeals.select_related("decision").filter(outcome="").order_by("-lodged_at").first()
     today = timezone.localdate(now)
     old = list(appeal.decision.sanctions.exclude(status__in=[Sanction.Status.OVERTURNED, Sanction.Status.VARIED]))
-    if outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.VARIED):
+    if outcome == Appeal.Outcome.UPHELD or (outcome == Appeal.Outcome.VARIED and not pending):
         new_status = Sanction.Status.OVERTURNED if outcome == Appeal.Outcome.UPHELD else Sanction.Status.VARIED
         for sanction in old:
             sanction.status = new_status
@@ -539,7 +615,7 @@ def case_decide_appeal(
             case,
             appeal.decision,
             sanctions,
-            pending=False,
+            pending=pending,
             today=today,
             rules=first.rules.all() if first else case.rules_charged.all(),
             categories=first.categories.all() if first else case.categories.all(),
@@ -547,22 +623,31 @@ def case_decide_appeal(
             replaces=old,
         )
     appeal.outcome, appeal.reasons, appeal.decided_by, appeal.decided_at = outcome, reasons, actor, now
-    appeal.save(update_fields=["outcome", "reasons", "decided_by", "decided_at"])
+    appeal.needs_confirmation = pending
+    appeal.save(update_fields=["outcome", "reasons", "decided_by", "decided_at", "needs_confirmation"])
     from_status = case.status
-    case.closed_at = now
-    advance(case, transition.target, ["closed_at"])
+    fields = []
+    if not pending:
+        case.closed_at = now
+        fields.append("closed_at")
+    advance(case, transition.next_status(from_status, pending=pending), fields)
     record(
         case,
         actor,
         Action.DECIDE_APPEAL,
         from_status=from_status,
         now=now,
-        data={"outcome": outcome, "sanctions": [s.sanction_type.code for s in sanctions]},
+        data={
+            "outcome": outcome,
+            "sanctions": [s.sanction_type.code for s in sanctions],
+            "needs_confirmation": pending,
+        },
     )
     member_standing_refresh(member=case.respondent, actor=actor, today=today)
-    _complaint_after_case_change(case.complaint, now)
-    notifications.notify_on_commit("appeal_outcome", [notifications.respondent_address(case)], case=case, appeal=appeal)
-    _tell_complainant(case, f"decided on appeal: {appeal.get_outcome_display()}")
+    _tell_respondent_appeal(case, appeal)
+    if not pending:
+        _complaint_after_case_change(case.complaint, now)
+        _tell_complainant(case, f"decided on appeal: {appeal.get_outcome_display()}")
     return appeal
 
 
@@ -579,12 +664,22 @@ def case_close(*, case: Case, actor, version: int | None, now=None) -> Case:
 
 
 def cases_close_lapsed(*, now=None) -> int:
-    """Close every decided case whose appeal window has lapsed (run from cron). Returns how many."""
+    """Close every decided case whose appeal window has lapsed (run from cron). Returns how many.
+
+    The window runs from when the decision took effect: its confirmation when it needed one.
+    """
     now = now or timezone.now()
-    window = dt.timedelta(days=_conf("APPEAL_DAYS"))
+    cutoff = now - dt.timedelta(days=_conf("APPEAL_DAYS"))
     closed = 0
-    candidates = Case.objects.filter(status=Case.Status.DECIDED, decided_at__lt=now - window).values_list(
-        "pk", flat=True
+    took_effect_before_cutoff = Q(decisions__needs_confirmation=False, decisions__decided_at__lt=cutoff) | Q(
+        decisions__needs_confirmation=True, decisions__confirmed_at__lt=cutoff
+    )
+    candidates = (
+        Case.objects.filter(status=Case.Status.DECIDED)
+        .filter(took_effect_before_cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
     )
     for pk in candidates:
         with transaction.atomic():

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from complaints import notifications
-from complaints.models import Case, Decision, InterimSuspension
+from complaints.models import Appeal, Case, Decision, InterimSuspension
 from complaints.selectors import overdue_q
 from complaints.services.cases import cases_close_lapsed
 from complaints.services.standing import sanctions_mark_spent
@@ -48,6 +48,13 @@ def reminders_collect(*, now=None) -> dict:
         for user in decision.case.panel.all():
             if user.pk != decision.decided_by_id:
                 due[user].append(f"the decision on {decision.case.reference} awaits your confirmation")
+    pending_appeals = Appeal.objects.filter(
+        case__status=Case.Status.APPEAL, needs_confirmation=True, confirmed_at__isnull=True
+    ).exclude(outcome="")
+    for appeal in pending_appeals.select_related("case").prefetch_related("case__appeal_panel"):
+        for user in appeal.case.appeal_panel.all():
+            if user.pk != appeal.decided_by_id:
+                due[user].append(f"the appeal decision on {appeal.case.reference} awaits your confirmation")
     return dict(due)
 
 
@@ -62,6 +69,10 @@ def reminders_send(*, now=None) -> int:
 
 
 def clocks_apply(*, now=None) -> dict:
-    """Close decided cases whose appeal window lapsed; mark ended sanctions spent (and refresh standing)."""
+    """Close decided cases whose appeal window lapsed; mark ended sanctions spent (and refresh standing).
+
+    The appeal window runs from when the decision took effect (`Decision.appeal_due`), so a
+    decision still awaiting confirmation never lapses.
+    """
     now = now or timezone.now()
     return {"closed": cases_close_lapsed(now=now), "spent": sanctions_mark_spent(today=timezone.localdate(now))}

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Appeal, Case, CaseEvent, Response
+from complaints.services.cases import case_continue_without_response
 from tests.complaints.factories import (
     AppealFactory,
     CaseFactory,
@@ -58,10 +59,21 @@ def noticed_case(**kwargs) -> Case:
     return case
 
 
-def decided_case(decided_days_ago: float = 1, outcome: str = "upheld", **kwargs) -> Case:
+def decided_case(
+    decided_days_ago: float = 1, outcome: str = "upheld", *, confirmed_days_ago: float | None = None, **kwargs
+) -> Case:
+    """A decided case; with `confirmed_days_ago` its decision needed a second panel member's confirmation
+    (None with `needs_confirmation=True` in kwargs: still awaiting it)."""
     kwargs.setdefault("notice_issued_at", timezone.now() - dt.timedelta(days=40))
+    needs_confirmation = kwargs.pop("needs_confirmation", confirmed_days_ago is not None)
     case = CaseFactory(decided=True, **kwargs)
-    DecisionFactory(case=case, outcome=outcome, decided_at=timezone.now() - dt.timedelta(days=decided_days_ago))
+    DecisionFactory(
+        case=case,
+        outcome=outcome,
+        decided_at=timezone.now() - dt.timedelta(days=decided_days_ago),
+        needs_confirmation=needs_confirmation,
+        confirmed_at=timezone.now() - dt.timedelta(days=confirmed_days_ago) if confirmed_days_ago is not None else None,
+    )
     return case
 
 
@@ -160,8 +172,27 @@ def test_a_response_after_the_deadline_is_409_and_stores_nothing():
     before = snapshot(case)
     response = respond(case.respondent.user, case)
     assert response.status_code == 409
-    assert "deadline" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "The response deadline has passed; an officer may continue without a response."
+    }
     assert snapshot(case) == before
+    assert case.response_lapsed is False
+
+
+def test_once_the_officer_continued_without_a_response_the_notice_shows_it_lapsed():
+    case = noticed_case(response_due=timezone.now() - dt.timedelta(minutes=1))
+    client = client_for(case.respondent.user)
+    assert client.get("/api/allegations/").json()["results"][0]["response_lapsed"] is False
+    case_continue_without_response(case=case, actor=UserFactory(roles=["officer"]), version=1)
+    before = snapshot(case)
+
+    response = respond(case.respondent.user, case, "Sorry I am late.")
+
+    assert response.status_code == 409
+    assert "not allowed while the case is investigation" in response.json()["detail"]
+    assert snapshot(case) == before
+    item = client.get("/api/allegations/").json()["results"][0]
+    assert (item["status"], item["response_lapsed"]) == ("investigation", True)
 
 
 def test_a_response_in_another_state_is_409():
@@ -235,6 +266,59 @@ def test_an_appeal_after_21_days_is_409():
     assert response.status_code == 409
     assert "window" in response.json()["detail"]
     assert snapshot(case) == before
+
+
+def test_the_appeal_window_runs_from_the_confirmation_of_a_suspension():
+    case = decided_case(decided_days_ago=30, confirmed_days_ago=5)
+    confirmed_at = case.decisions.get().confirmed_at
+    item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
+    assert dt.datetime.fromisoformat(item["appeal_due"]) == confirmed_at + dt.timedelta(days=21)
+
+    response = appeal(case.respondent.user, case)
+
+    assert response.status_code == 201, response.json()
+    assert dt.datetime.fromisoformat(response.json()["appeal_due"]) == confirmed_at + dt.timedelta(days=21)
+    assert Appeal.objects.get(case=case).decision == case.decisions.get()
+
+
+def test_an_appeal_more_than_21_days_after_the_confirmation_is_409():
+    case = decided_case(decided_days_ago=40, confirmed_days_ago=21.01)
+    before = snapshot(case)
+    response = appeal(case.respondent.user, case)
+    assert response.status_code == 409
+    assert "appeal window has closed" in response.json()["detail"]
+    assert "21 days after the decision took effect" in response.json()["detail"]
+    assert snapshot(case) == before
+
+
+def test_a_decision_awaiting_confirmation_has_no_appeal_deadline_and_cannot_be_appealed():
+    case = decided_case(decided_days_ago=2, needs_confirmation=True)
+    item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
+    assert (item["decision"]["in_effect"], item["appeal_due"]) == (False, None)
+    before = snapshot(case)
+    response = appeal(case.respondent.user, case)
+    assert response.status_code == 409
+    assert "awaits a second panel member's confirmation" in response.json()["detail"]
+    assert snapshot(case) == before
+
+
+def test_a_varied_appeal_awaiting_confirmation_is_shown_as_not_yet_in_effect():
+    case = decided_case(decided_days_ago=10, confirmed_days_ago=9, status=Case.Status.APPEAL)
+    judge = UserFactory(roles=["panel"])
+    lodged = AppealFactory(
+        decision=case.decisions.get(),
+        case=case,
+        outcome="varied",
+        reasons="Reduced.",
+        decided_by=judge,
+        decided_at=timezone.now(),
+        needs_confirmation=True,
+    )
+    client = client_for(case.respondent.user)
+    assert client.get("/api/allegations/").json()["results"][0]["appeal"]["in_effect"] is False
+    lodged.confirmed_by, lodged.confirmed_at = UserFactory(roles=["panel"]), timezone.now()
+    lodged.save(update_fields=["confirmed_by", "confirmed_at"])
+    assert client.get("/api/allegations/").json()["results"][0]["appeal"]["in_effect"] is True
 
 
 def test_a_second_appeal_is_409():

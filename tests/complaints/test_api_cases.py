@@ -10,9 +10,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from complaints.models import Case, CaseEvent, ConflictDeclaration
+from complaints.models import Appeal, Case, CaseEvent, ConflictDeclaration, Response, Sanction
 from conduct.models import Severity
-from tests.complaints.factories import CaseFactory, ComplaintFactory, DecisionFactory, EvidenceFactory
+from tests.complaints.factories import (
+    AppealFactory,
+    CaseFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    EvidenceFactory,
+    SanctionFactory,
+)
 from tests.conduct.factories import rule
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -556,6 +563,190 @@ def test_the_decider_may_not_confirm_their_own_decision_409():
     assert snapshot(case) == before
     ok = post_action(client_for(judges[1]), case, action="confirm_decision", version=1)
     assert ok.status_code == 200 and ok.json()["version"] == 2
+
+
+def test_a_decision_awaiting_confirmation_shows_who_must_confirm_and_no_appeal_deadline():
+    judges = [UserFactory(roles=["panel"]) for _ in range(3)]
+    case = CaseFactory(decided=True)
+    case.panel.add(*judges)
+    decision = DecisionFactory(case=case, decided_by=judges[0], needs_confirmation=True)
+    SanctionFactory(decision=decision, code="suspension_membership", duration_days=90, status=Sanction.Status.PENDING)
+    body = client_for(judges[1]).get(f"/api/cases/{case.reference}/").json()
+    pending = body["awaiting_confirmation"]
+    assert (pending["of"], pending["id"], pending["decided_by"]) == ("decision", decision.pk, judges[0].username)
+    assert pending["confirm_by"] == sorted(u.username for u in judges[1:])
+    assert body["deadlines"]["appeal_due"] is None
+    assert body["allowed_actions"] == ["confirm_decision"]
+
+    confirmed = post_action(client_for(judges[2]), case, action="confirm_decision", version=1).json()
+
+    assert confirmed["awaiting_confirmation"] is None
+    decision.refresh_from_db()
+    due = dt.datetime.fromisoformat(confirmed["deadlines"]["appeal_due"])
+    assert due == decision.confirmed_at + dt.timedelta(days=21)
+
+
+# --- A varied appeal that suspends or expels: four eyes ---------------------------------------
+
+
+def panel_of(size: int) -> list:
+    return [UserFactory(roles=["panel"]) for _ in range(size)]
+
+
+def appeal_under_way(judges, first_panel) -> Case:
+    """A confirmed suspension under appeal, the appeal heard by `judges`."""
+    now = timezone.now()
+    case = CaseFactory(appeal=True)
+    case.panel.add(*first_panel)
+    case.appeal_panel.add(*judges)
+    decision = DecisionFactory(
+        case=case,
+        decided_by=first_panel[0],
+        decided_at=now - dt.timedelta(days=3),
+        needs_confirmation=True,
+        confirmed_by=first_panel[1],
+        confirmed_at=now - dt.timedelta(days=2),
+    )
+    SanctionFactory(decision=decision, code="suspension_membership", duration_days=90)
+    AppealFactory(decision=decision, case=case)
+    return case
+
+
+def appeal_state(case) -> tuple:
+    """The case, its events, its sanctions and its appeal, to show a refusal changed nothing."""
+    appeal = Appeal.objects.get(case=case)
+    statuses = sorted(Sanction.objects.filter(case=case).values_list("status", flat=True))
+    return snapshot(case), statuses, (appeal.outcome, appeal.needs_confirmation, appeal.confirmed_at)
+
+
+def vary(client, case, version, code="suspension_membership", days=30):
+    sanction = {"code": code, "duration_days": days} if days else {"code": code}
+    return post_action(
+        client,
+        case,
+        action="decide_appeal",
+        version=version,
+        outcome="varied",
+        reasons="Reduced.",
+        sanctions=[sanction],
+    )
+
+
+def test_a_varied_appeal_to_a_suspension_waits_for_a_second_member_of_the_appeal_panel():
+    judges, first_panel = panel_of(3), panel_of(3)
+    case = appeal_under_way(judges, first_panel)
+    appeal = Appeal.objects.get(case=case)
+
+    response = vary(client_for(judges[0]), case, version=1)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["version"]) == ("appeal", 2)
+    pending = body["awaiting_confirmation"]
+    assert (pending["of"], pending["id"], pending["decided_by"]) == ("appeal", appeal.pk, judges[0].username)
+    assert pending["confirm_by"] == sorted(u.username for u in judges[1:])
+    assert sorted(s["status"] for s in body["sanctions"]) == ["active", "pending"]
+    (listed,) = body["appeals"]
+    assert (listed["outcome"], listed["needs_confirmation"], listed["awaiting_confirmation"]) == ("varied", True, True)
+    assert listed["confirmed_by"] is None and listed["decided_by"] == judges[0].username
+    assert body["allowed_actions"] == []
+    assert client_for(judges[1]).get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == ["confirm_decision"]
+
+    confirmed = post_action(client_for(judges[1]), case, action="confirm_decision", version=2)
+
+    assert confirmed.status_code == 200, confirmed.json()
+    body = confirmed.json()
+    assert (body["status"], body["version"], body["awaiting_confirmation"]) == ("closed", 3, None)
+    assert sorted(s["status"] for s in body["sanctions"]) == ["active", "varied"]
+    assert body["appeals"][0]["confirmed_by"] == judges[1].username
+    assert body["appeals"][0]["awaiting_confirmation"] is False
+    assert list(CaseEvent.objects.filter(case=case).values_list("action", "from_status", "to_status")) == [
+        ("decide_appeal", "appeal", "appeal"),
+        ("confirm_decision", "appeal", "closed"),
+    ]
+    assert AuditEvent.objects.filter(case_ref=case.reference, action="case.confirm_decision").count() == 1
+
+
+@pytest.mark.parametrize(
+    "who, body, status, message",
+    [
+        ("decider", {"action": "confirm_decision"}, 409, "A second member of the appeal panel must confirm"),
+        ("first_panel", {"action": "confirm_decision"}, 403, "You may not confirm decision on this case."),
+        ("officer", {"action": "confirm_decision"}, 403, "You may not confirm decision on this case."),
+        ("other_judge", {"action": "decide_appeal", "outcome": "upheld", "reasons": "No."}, 409, "awaits a second"),
+        ("officer", {"action": "set_appeal_panel", "panel": ["OTHER_JUDGE"]}, 409, "awaits a second"),
+    ],
+    ids=["decider-confirms", "first-panel-confirms", "officer-confirms", "decided-again", "panel-changed"],
+)
+def test_a_pending_appeal_variation_refuses_with_the_reason_and_changes_nothing(who, body, status, message):
+    judges, first_panel = panel_of(3), panel_of(3)
+    case = appeal_under_way(judges, first_panel)
+    assert vary(client_for(judges[0]), case, version=1).status_code == 200
+    user = {
+        "decider": judges[0],
+        "first_panel": first_panel[2],
+        "officer": UserFactory(roles=["officer"]),
+        "other_judge": judges[1],
+    }[who]
+    body = {k: [judges[1].username] if v == ["OTHER_JUDGE"] else v for k, v in body.items()}
+    before = appeal_state(case)
+
+    response = post_action(client_for(user), case, version=2, **body)
+
+    assert response.status_code == status, response.json()
+    assert message in response.json()["detail"]
+    assert appeal_state(case) == before
+
+
+def test_confirming_a_pending_appeal_variation_on_a_stale_version_is_409():
+    judges, first_panel = panel_of(3), panel_of(3)
+    case = appeal_under_way(judges, first_panel)
+    assert vary(client_for(judges[0]), case, version=1).status_code == 200
+    before = appeal_state(case)
+    response = post_action(client_for(judges[1]), case, action="confirm_decision", version=1)
+    assert response.status_code == 409
+    assert "changed since you read it" in response.json()["version"][0]
+    assert appeal_state(case) == before
+
+
+@pytest.mark.parametrize("code, days", [("suspension_office", 30), ("expulsion", None)])
+def test_a_varied_appeal_that_suspends_or_expels_before_a_panel_of_one_is_400(code, days):
+    (judge,), first_panel = panel_of(1), panel_of(3)
+    case = appeal_under_way([judge], first_panel)
+    before = appeal_state(case)
+    response = vary(client_for(judge), case, version=1, code=code, days=days)
+    assert response.status_code == 400
+    assert response.json() == {"sanctions": ["Suspension or expulsion needs an appeal panel of 3."]}
+    assert appeal_state(case) == before
+
+
+# --- The response deadline ---------------------------------------------------------------------
+
+
+def test_after_the_deadline_an_officer_cannot_record_a_response_409(officer):
+    case = CaseFactory(awaiting_response=True, response_due=timezone.now() - dt.timedelta(minutes=1))
+    before = snapshot(case)
+    response = post_action(client_for(officer), case, action="record_response", version=1, text="By phone, late.")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "The response deadline has passed; an officer may continue without a response."
+    }
+    assert snapshot(case) == before and not Response.objects.exists()
+
+
+def test_after_the_deadline_the_officer_continues_and_the_case_records_the_lapse(officer):
+    case = CaseFactory(awaiting_response=True, response_due=timezone.now() - dt.timedelta(minutes=1))
+    client = client_for(officer)
+    assert client.get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == ["continue_without_response"]
+
+    response = post_action(client, case, action="continue_without_response", version=1)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["version"], body["response_lapsed"]) == ("investigation", 2, True)
+    event = CaseEvent.objects.get(case=case)
+    assert (event.action, event.actor, event.data["response_lapsed"]) == ("continue_without_response", officer, True)
+    assert not Response.objects.exists()
 
 
 # --- Query counts ----------------------------------------------------------------------------

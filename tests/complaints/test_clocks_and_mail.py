@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from complaints.models import Case, CaseEvent, InterimSuspension, Sanction
 from complaints.services import cases as svc
@@ -13,7 +13,7 @@ from complaints.services.complaints import complaint_file
 from complaints.services.interim import interim_suspension_impose, interim_suspension_review
 from core.errors import ConflictError, PermissionDenied, ValidationError
 from members.models import Member
-from tests.complaints.factories import CaseFactory, DecisionFactory, SanctionFactory
+from tests.complaints.factories import AppealFactory, CaseFactory, DecisionFactory, SanctionFactory
 from tests.conduct.factories import rule, sanction_type
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -129,3 +129,102 @@ def test_interim_suspension_refusals_change_nothing():
     with pytest.raises(ConflictError):
         interim_suspension_review(case=case, actor=UserFactory(roles=["officer"]), keep=False, reason="None there.")
     assert not InterimSuspension.objects.exists() and not CaseEvent.objects.filter(case=case).exists()
+
+
+# --- Four eyes: what the respondent is told, who is reminded, when the appeal window opens ------------------------
+
+
+def full_panel_case():
+    case = CaseFactory(panel_stage=True)
+    case.rules_charged.add(rule("RU1"))
+    panel = [UserFactory(roles=["panel"]) for _ in range(3)]
+    case.panel.set(panel)
+    return case, panel
+
+
+def appeal_date(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), "j F Y H:i")
+
+
+def test_a_suspension_is_mailed_as_pending_then_with_the_appeal_window_from_its_confirmation(
+    django_capture_on_commit_callbacks,
+):
+    case, panel = full_panel_case()
+    respondent = case.respondent
+    decided_at = timezone.now() - dt.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.case_decide(
+            case=case,
+            actor=panel[0],
+            version=1,
+            findings=[svc.Finding(rule("RU1"), True)],
+            outcome="upheld",
+            sanctions=[svc.SanctionSpec(sanction_type("suspension_membership"), 90)],
+            reasons="Proven.",
+            now=decided_at,
+        )
+    assert [m.to for m in mail.outbox] == [[respondent.email]]  # the complainant waits for the confirmation
+    pending = mail.outbox[0].body
+    assert "take effect once a second member of the panel confirms them" in pending
+    assert "You may appeal until" not in pending and "within 21 days of that confirmation" in pending
+
+    mail.outbox.clear()
+    confirmed_at = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.case_confirm_decision(case=case, actor=panel[1], version=2, now=confirmed_at)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([respondent.email, case.complaint.complainant.email])
+    confirmed = next(m for m in mail.outbox if m.to == [respondent.email])
+    assert "confirmed" in confirmed.subject
+    assert f"You may appeal until {appeal_date(confirmed_at + dt.timedelta(days=21))}." in confirmed.body
+    assert f"until {appeal_date(decided_at + dt.timedelta(days=21))}." not in confirmed.body
+
+
+def pending_variation(judges):
+    """An appeal varied to a suspension by judges[0], awaiting a second appeal panel member."""
+    case = CaseFactory(appeal=True)
+    case.appeal_panel.set(judges)
+    decision = DecisionFactory(case=case, needs_confirmation=True, confirmed_at=timezone.now())
+    return AppealFactory(
+        decision=decision,
+        case=case,
+        outcome="varied",
+        reasons="Reduced.",
+        decided_by=judges[0],
+        decided_at=timezone.now(),
+        needs_confirmation=True,
+    )
+
+
+def test_the_other_members_of_the_appeal_panel_are_reminded_of_a_variation_to_confirm():
+    judges = [UserFactory(roles=["panel"]) for _ in range(3)]
+    appeal = pending_variation(judges)
+    line = f"the appeal decision on {appeal.case.reference} awaits your confirmation"
+    due = reminders_collect(now=timezone.now())
+    assert line in due[judges[1]] and line in due[judges[2]]
+    assert line not in due.get(judges[0], [])
+
+    appeal.confirmed_by, appeal.confirmed_at = judges[1], timezone.now()
+    appeal.save(update_fields=["confirmed_by", "confirmed_at"])
+    assert all(line not in items for items in reminders_collect(now=timezone.now()).values())
+
+
+def test_apply_clocks_counts_the_appeal_window_from_the_confirmation():
+    now = timezone.now()
+    month_ago = now - dt.timedelta(days=30)
+
+    def confirmed_decision(confirmed_days_ago):
+        case = CaseFactory(decided=True, decided_at=month_ago)
+        confirmed_at = now - dt.timedelta(days=confirmed_days_ago) if confirmed_days_ago is not None else None
+        return DecisionFactory(case=case, decided_at=month_ago, needs_confirmation=True, confirmed_at=confirmed_at)
+
+    within = confirmed_decision(10)  # decided 30 days ago, in effect for 10: the window is open
+    lapsed = confirmed_decision(22)
+    unconfirmed = confirmed_decision(None)
+
+    assert clocks_apply(now=now)["closed"] == 1
+
+    assert Case.objects.get(pk=lapsed.case_id).status == Case.Status.CLOSED
+    assert Case.objects.get(pk=within.case_id).status == Case.Status.DECIDED
+    assert Case.objects.get(pk=unconfirmed.case_id).status == Case.Status.DECIDED
+    assert not CaseEvent.objects.filter(case__in=[within.case, unconfirmed.case]).exists()

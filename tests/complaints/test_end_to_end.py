@@ -35,7 +35,7 @@ def test_complaint_to_suspension_to_appeal_to_auditor_history():
     IdentityFactory(member=respondent, platform="twitter", value="https://x.com/Abuser_1/")
     officer, investigator = UserFactory(roles=["officer"]), UserFactory(roles=["officer"])
     panel = [UserFactory(roles=["panel"]) for _ in range(3)]
-    appeal_judge = UserFactory(roles=["panel"])
+    appeal_panel = [UserFactory(roles=["panel"]) for _ in range(3)]
     auditor = UserFactory(roles=["auditor"])
 
     # The member files, naming the sender by handle and attaching two posts.
@@ -101,18 +101,23 @@ def test_complaint_to_suspension_to_appeal_to_auditor_history():
     assert confirmed["sanctions"][0]["status"] == "active"
     assert Member.objects.get(pk=respondent.pk).standing == Member.Standing.SUSPENDED
 
-    # Appeal, heard by a panel member who sat on neither panel; the suspension is reduced.
+    # Appeal, heard by three panel members who sat on no first panel; the suspension is reduced,
+    # which takes effect once a second member of the appeal panel confirms it.
     assert accused.post(f"/api/allegations/{ref}/appeal/", {"grounds": "Too harsh."}, format="json").status_code == 201
-    act(staff, ref, "set_appeal_panel", panel=[appeal_judge.username])
-    closed = act(
-        client_for(appeal_judge),
+    act(staff, ref, "set_appeal_panel", panel=[u.username for u in appeal_panel])
+    varied = act(
+        client_for(appeal_panel[0]),
         ref,
         "decide_appeal",
         outcome="varied",
         reasons="Reduced on appeal.",
         sanctions=[{"code": "suspension_membership", "duration_days": 60}],
     )
-    assert closed["status"] == "closed"
+    assert varied["status"] == "appeal"
+    assert varied["awaiting_confirmation"]["confirm_by"] == sorted(u.username for u in appeal_panel[1:])
+    assert sorted(s.status for s in Sanction.objects.filter(case=case)) == ["active", "pending"]
+    closed = act(client_for(appeal_panel[2]), ref, "confirm_decision")
+    assert closed["status"] == "closed" and closed["awaiting_confirmation"] is None
     assert sorted(s.status for s in Sanction.objects.filter(case=case)) == ["active", "varied"]
 
     # The auditor finds the varied suspension and its replacement in the register.
@@ -142,5 +147,6 @@ def test_complaint_to_suspension_to_appeal_to_auditor_history():
         "lodge_appeal",
         "set_appeal_panel",
         "decide_appeal",
+        "confirm_decision",
     ]
     assert audit_verify().ok

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
@@ -169,6 +170,49 @@ def appealed(officer, panel, judge, *, now, days=90):
     )
     svc.case_set_appeal_panel(case=reload(case), actor=officer, version=case.version, panel=[judge], now=now + DAY)
     return reload(case)
+
+
+def confirmed_later(officer, panel, *, decided_at, confirmed_at):
+    """A suspension decided by panel[0] at `decided_at` and confirmed by panel[1] at `confirmed_at`."""
+    case = decided(
+        officer,
+        panel,
+        now=decided_at,
+        code="suspension_membership",
+        duration_days=90,
+        rules=("RU1",),
+        confirm=False,
+    )
+    svc.case_confirm_decision(case=case, actor=panel[1], version=case.version, now=confirmed_at)
+    return reload(case)
+
+
+def appealed_to_full_panel(officer, panel, judges, *, now, days=90):
+    """A confirmed suspension, appealed a day later, heard by an appeal panel of three."""
+    case = suspended(officer, panel, now=now, days=days)
+    svc.case_lodge_appeal(
+        case=case, actor=case.respondent.user, version=case.version, grounds="Too harsh.", now=now + DAY
+    )
+    svc.case_set_appeal_panel(case=reload(case), actor=officer, version=case.version, panel=judges, now=now + DAY)
+    return reload(case)
+
+
+def vary_to(case, judge, *sanctions, now):
+    return svc.case_decide_appeal(
+        case=case,
+        actor=judge,
+        version=case.version,
+        outcome="varied",
+        reasons="Reduced on appeal.",
+        sanctions=list(sanctions),
+        now=now,
+    )
+
+
+@pytest.fixture
+def appeal_panel():
+    """Three panel members who sat on no first panel: a full appeal panel."""
+    return [UserFactory(roles=["panel"]) for _ in range(3)]
 
 
 # --- open_investigation --------------------------------------------------------------------------------------------
@@ -563,8 +607,82 @@ def test_officer_continues_without_a_response_after_the_deadline(officer):
 
     reload(case)
     assert (case.status, case.version, case.response_lapsed) == (Case.Status.INVESTIGATION, 2, True)
-    event, _ = event_of(case, "continue_without_response")
-    assert (event.actor, event.at, event.from_status) == (officer, now, "awaiting_response")
+    assert not Response.objects.exists()
+    event, audit = event_of(case, "continue_without_response")
+    assert (event.actor, event.at, event.from_status, event.to_status) == (
+        officer,
+        now,
+        "awaiting_response",
+        "investigation",
+    )
+    assert event.data == {"response_lapsed": True, "response_due": case.response_due.isoformat()}
+    assert (audit.actor, audit.data["response_lapsed"]) == (officer, True)
+
+
+def test_respondent_answers_at_the_deadline_itself():
+    case = CaseFactory(awaiting_response=True)
+    svc.case_record_response(
+        case=case, actor=case.respondent.user, version=1, text="Just in time.", now=case.response_due
+    )
+    assert reload(case).status == Case.Status.INVESTIGATION and Response.objects.count() == 1
+
+
+def test_officer_cannot_record_a_response_for_the_respondent_after_the_deadline(officer):
+    case = CaseFactory(awaiting_response=True)
+    refused(
+        ConflictError,
+        svc.case_record_response,
+        case,
+        match="deadline has passed; an officer may continue without a response",
+        actor=officer,
+        text="Told me by phone, a week late.",
+        now=case.response_due + dt.timedelta(minutes=1),
+    )
+    assert not Response.objects.exists()
+    assert reload(case).response_lapsed is False
+
+
+def test_nobody_answers_once_the_officer_has_continued_without_a_response(officer):
+    case = CaseFactory(awaiting_response=True)
+    svc.case_continue_without_response(case=case, actor=officer, version=1, now=case.response_due + DAY)
+    for actor in (case.respondent.user, officer):
+        refused(
+            ConflictError,
+            svc.case_record_response,
+            case,
+            match="not allowed while the case is investigation",
+            actor=actor,
+            text="Late.",
+            now=case.response_due + 2 * DAY,
+        )
+    assert not Response.objects.exists() and reload(case).response_lapsed is True
+
+
+def test_continue_without_a_response_on_a_stale_version_is_a_conflict(officer):
+    case = CaseFactory(awaiting_response=True)
+    refused(
+        ConflictError,
+        svc.case_continue_without_response,
+        case,
+        match="changed since you read it",
+        actor=officer,
+        version=2,
+        now=case.response_due + DAY,
+    )
+    assert reload(case).response_lapsed is False
+
+
+def test_continue_without_a_response_outside_awaiting_response_is_a_conflict(officer):
+    case = noticed_case()
+    refused(
+        ConflictError,
+        svc.case_continue_without_response,
+        case,
+        match="not allowed while the case is investigation",
+        actor=officer,
+        now=case.response_due + DAY,
+    )
+    assert reload(case).response_lapsed is False
 
 
 def test_respondent_cannot_continue_without_a_response():
@@ -1084,7 +1202,63 @@ def test_respondent_cannot_appeal_a_decision_still_awaiting_confirmation(officer
     )
     respondent = case.respondent.user
     assert "lodge_appeal" not in workflow.allowed_actions(case, respondent, t0 + DAY)
-    refused(ConflictError, svc.case_lodge_appeal, case, actor=respondent, grounds="Too harsh.", now=t0 + DAY)
+    refused(
+        ConflictError,
+        svc.case_lodge_appeal,
+        case,
+        match="awaits a second panel member's confirmation",
+        actor=respondent,
+        grounds="Too harsh.",
+        now=t0 + DAY,
+    )
+    assert not Appeal.objects.exists()
+
+
+def test_appeal_window_of_a_decision_without_confirmation_runs_from_the_decision(officer, panel, t0):
+    decision = decided(officer, panel[:1], now=t0).decisions.get()
+    assert not decision.needs_confirmation
+    assert (decision.effective_at, decision.appeal_due) == (t0, t0 + APPEAL_DAYS * DAY)
+
+
+def test_appeal_window_of_a_confirmed_decision_runs_from_the_confirmation(officer, panel, t0):
+    case = decided(
+        officer, panel, now=t0, code="suspension_membership", duration_days=90, rules=("RU1",), confirm=False
+    )
+    decision = case.decisions.get()
+    assert (decision.effective_at, decision.appeal_due) == (None, None)
+    confirmed_at = t0 + 10 * DAY
+
+    svc.case_confirm_decision(case=case, actor=panel[1], version=case.version, now=confirmed_at)
+
+    reload(decision)
+    assert (decision.effective_at, decision.appeal_due) == (confirmed_at, confirmed_at + APPEAL_DAYS * DAY)
+    # Past 21 days from the decision, still within 21 days of its confirmation: the appeal is in time.
+    respondent = case.respondent.user
+    last_minute = confirmed_at + APPEAL_DAYS * DAY
+    assert "lodge_appeal" in workflow.allowed_actions(reload(case), respondent, last_minute)
+    appeal = svc.case_lodge_appeal(
+        case=case, actor=respondent, version=case.version, grounds="Too harsh.", now=last_minute
+    )
+    assert (appeal.decision, appeal.lodged_at) == (decision, last_minute)
+    assert reload(case).status == Case.Status.APPEAL
+
+
+def test_appeal_more_than_21_days_after_the_confirmation_is_refused(officer, panel, t0):
+    confirmed_at = t0 + 10 * DAY
+    case = confirmed_later(officer, panel, decided_at=t0, confirmed_at=confirmed_at)
+    respondent = case.respondent.user
+    late = confirmed_at + APPEAL_DAYS * DAY + dt.timedelta(minutes=1)
+    assert "lodge_appeal" not in workflow.allowed_actions(case, respondent, late)
+    refused(
+        ConflictError,
+        svc.case_lodge_appeal,
+        case,
+        match=f"appeal window has closed: it ended .*, {APPEAL_DAYS} days after the decision took effect",
+        actor=respondent,
+        grounds="Late.",
+        now=late,
+    )
+    assert not Appeal.objects.exists()
 
 
 # --- set_appeal_panel ----------------------------------------------------------------------------------------------
@@ -1163,7 +1337,7 @@ def test_dismissed_appeal_leaves_the_sanctions_standing(officer, panel, judge, t
     assert reload(case.complaint).status == Complaint.Status.CLOSED
     event, _ = event_of(case, "decide_appeal")
     assert (event.actor, event.from_status, event.to_status) == (judge, "appeal", "closed")
-    assert event.data == {"outcome": "dismissed", "sanctions": []}
+    assert event.data == {"outcome": "dismissed", "sanctions": [], "needs_confirmation": False}
 
 
 def test_upheld_appeal_overturns_the_sanctions_and_restores_good_standing(officer, panel, judge, t0):
@@ -1180,30 +1354,37 @@ def test_upheld_appeal_overturns_the_sanctions_and_restores_good_standing(office
     assert reload(case).status == Case.Status.CLOSED
 
 
-def test_varied_appeal_replaces_the_sanctions(officer, panel, judge, t0):
+def test_varied_appeal_to_a_lesser_sanction_replaces_the_sanctions_at_once(officer, panel, judge, t0):
     case = appealed(officer, panel, judge, now=t0)
     old = case.sanctions.get()
     now = t0 + 10 * DAY
     today = timezone.localdate(now)
 
-    svc.case_decide_appeal(
+    appeal = svc.case_decide_appeal(
         case=case,
         actor=judge,
         version=case.version,
         outcome="varied",
-        reasons="Too long.",
-        sanctions=[spec("suspension_membership", 30)],
+        reasons="Too harsh for a first offence.",
+        sanctions=[spec("formal_warning")],
         now=now,
     )
 
+    assert appeal.needs_confirmation is False and not appeal.awaiting_confirmation
     reload(old)
     assert (old.status, old.revoked_on) == (Sanction.Status.VARIED, today)
     new = case.sanctions.exclude(pk=old.pk).get()
-    assert (new.status, new.replaces, new.duration_days) == (Sanction.Status.ACTIVE, old, 30)
-    assert (new.starts_on, new.ends_on) == (today, today + 29 * DAY)
+    assert (new.status, new.replaces, new.sanction_type.code) == (Sanction.Status.ACTIVE, old, "formal_warning")
+    assert (new.imposed_on, new.starts_on, new.ends_on) == (today, today, None)
     respondent = reload(case.respondent)
-    assert (respondent.standing, respondent.standing_until) == (Member.Standing.SUSPENDED, today + 29 * DAY)
-    assert event_of(case, "decide_appeal")[0].data == {"outcome": "varied", "sanctions": ["suspension_membership"]}
+    assert (respondent.standing, respondent.standing_until) == (Member.Standing.GOOD, None)
+    reload(case)
+    assert (case.status, case.closed_at) == (Case.Status.CLOSED, now)
+    assert event_of(case, "decide_appeal")[0].data == {
+        "outcome": "varied",
+        "sanctions": ["formal_warning"],
+        "needs_confirmation": False,
+    }
 
 
 def test_varied_appeal_without_sanctions_is_refused(officer, panel, judge, t0):
@@ -1246,6 +1427,209 @@ def test_appeal_cannot_be_decided_before_the_appeal_panel_is_set(officer, panel,
     refused(PermissionDenied, svc.case_decide_appeal, case, actor=panel[2], outcome="upheld", reasons="x", now=t0 + DAY)
 
 
+# --- a varied appeal that suspends or expels: four eyes ------------------------------------------------------------
+
+
+def test_varied_appeal_to_a_suspension_waits_for_a_second_appeal_panel_member(
+    officer, panel, appeal_panel, t0, django_capture_on_commit_callbacks
+):
+    case = appealed_to_full_panel(officer, panel, appeal_panel, now=t0)
+    respondent, complainant = case.respondent, case.complaint.complainant
+    old = case.sanctions.get()
+    first_term_ends = old.ends_on
+    version = case.version
+    decided_at = t0 + 10 * DAY
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = vary_to(case, appeal_panel[0], spec("suspension_membership", 30), now=decided_at)
+
+    assert (appeal.outcome, appeal.decided_by, appeal.decided_at) == ("varied", appeal_panel[0], decided_at)
+    assert appeal.needs_confirmation and appeal.awaiting_confirmation and appeal.confirmed_at is None
+    reload(case)
+    assert (case.status, case.version, case.closed_at) == (Case.Status.APPEAL, version + 1, None)
+    # The old suspension stands; the new one is pending, with no dates yet.
+    reload(old)
+    assert (old.status, old.revoked_on) == (Sanction.Status.ACTIVE, None)
+    new = case.sanctions.exclude(pk=old.pk).get()
+    assert (new.status, new.replaces, new.duration_days) == (Sanction.Status.PENDING, old, 30)
+    assert (new.imposed_on, new.starts_on, new.ends_on) == (None, None, None)
+    reload(respondent)
+    assert (respondent.standing, respondent.standing_until) == (Member.Standing.SUSPENDED, first_term_ends)
+    assert reload(case.complaint).status != Complaint.Status.CLOSED
+    event, audit = event_of(case, "decide_appeal")
+    assert (event.actor, event.from_status, event.to_status) == (appeal_panel[0], "appeal", "appeal")
+    assert event.data == {"outcome": "varied", "sanctions": ["suspension_membership"], "needs_confirmation": True}
+    assert audit.data["needs_confirmation"] is True
+    # The respondent is told the outcome and that it waits; the complainant is told nothing yet.
+    assert [m.to for m in mail.outbox] == [[respondent.email]]
+    assert "second member of the appeal panel" in mail.outbox[0].body
+    # Who must confirm: the other members of the appeal panel, nobody else.
+    assert workflow.awaiting_confirmation(case) == appeal
+    assert {u.pk for u in workflow.confirmers(case)} == {appeal_panel[1].pk, appeal_panel[2].pk}
+    assert_allowed(case, appeal_panel[0], [], decided_at)
+    assert_allowed(case, appeal_panel[1], ["confirm_decision"], decided_at)
+    assert_allowed(case, appeal_panel[2], ["confirm_decision"], decided_at)
+    for actor in (panel[0], panel[1], officer, respondent.user):
+        assert_allowed(case, actor, [], decided_at)
+
+    confirmed_at = t0 + 12 * DAY
+    today = timezone.localdate(confirmed_at)
+    standing_events = AuditEvent.objects.filter(action="member.standing", object_id=str(respondent.pk)).count()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = svc.case_confirm_decision(case=case, actor=appeal_panel[1], version=case.version, now=confirmed_at)
+
+    assert confirmed == appeal
+    reload(appeal)
+    assert (appeal.confirmed_by, appeal.confirmed_at, appeal.awaiting_confirmation) == (
+        appeal_panel[1],
+        confirmed_at,
+        False,
+    )
+    reload(old)
+    assert (old.status, old.revoked_on) == (Sanction.Status.VARIED, today)
+    reload(new)
+    assert (new.status, new.imposed_on, new.starts_on, new.ends_on) == (
+        Sanction.Status.ACTIVE,
+        today,
+        today,
+        today + 29 * DAY,
+    )
+    reload(respondent)
+    assert (respondent.standing, respondent.standing_until) == (Member.Standing.SUSPENDED, today + 29 * DAY)
+    assert AuditEvent.objects.filter(action="member.standing", object_id=str(respondent.pk)).count() == (
+        standing_events + 1
+    )
+    reload(case)
+    assert (case.status, case.version, case.closed_at) == (Case.Status.CLOSED, version + 2, confirmed_at)
+    assert reload(case.complaint).status == Complaint.Status.CLOSED
+    event = CaseEvent.objects.filter(case=case, action="confirm_decision").latest("pk")
+    assert (event.actor, event.at, event.from_status, event.to_status, event.data) == (
+        appeal_panel[1],
+        confirmed_at,
+        "appeal",
+        "closed",
+        {"appeal": appeal.pk},
+    )
+    audit = AuditEvent.objects.filter(case_ref=case.reference, action="case.confirm_decision").latest("seq")
+    assert (audit.actor, audit.data["from"], audit.data["to"]) == (appeal_panel[1], "appeal", "closed")
+    assert workflow.awaiting_confirmation(case) is None
+    # Now the respondent is told it took effect, and the complainant the outcome.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([respondent.email, complainant.email])
+    to_respondent = next(m for m in mail.outbox if m.to == [respondent.email])
+    assert "confirmed" in to_respondent.subject and "Suspension of membership (30 days)" in to_respondent.body
+
+
+def test_varied_appeal_to_expulsion_bars_rejoining_only_once_confirmed(officer, panel, appeal_panel, t0):
+    case = appealed_to_full_panel(officer, panel, appeal_panel, now=t0)
+    respondent = case.respondent
+    vary_to(case, appeal_panel[2], spec("expulsion"), now=t0 + 10 * DAY)
+    reload(respondent)
+    assert (respondent.standing, respondent.rejoin_barred_until) == (Member.Standing.SUSPENDED, None)
+
+    confirmed_at = t0 + 11 * DAY
+    svc.case_confirm_decision(case=reload(case), actor=appeal_panel[0], version=case.version, now=confirmed_at)
+
+    today = timezone.localdate(confirmed_at)
+    reload(respondent)
+    assert respondent.standing == Member.Standing.EXPELLED
+    assert respondent.rejoin_barred_until == today + dt.timedelta(days=5 * 365)
+    assert sorted(case.sanctions.values_list("status", flat=True)) == ["active", "varied"]
+
+
+def test_pending_appeal_variation_refusals_change_nothing(officer, panel, appeal_panel, t0):
+    case = appealed_to_full_panel(officer, panel, appeal_panel, now=t0)
+    appeal = vary_to(case, appeal_panel[0], spec("suspension_membership", 30), now=t0 + 10 * DAY)
+    reload(case)
+    now = t0 + 11 * DAY
+    ConflictDeclaration.objects.create(user=appeal_panel[2], member=case.respondent, reason="Former colleague")
+
+    # The appeal's decider cannot confirm it; nor the first panel, an officer, an outsider, the conflicted.
+    refused(
+        ConflictError,
+        svc.case_confirm_decision,
+        case,
+        match="second member of the appeal panel must confirm",
+        actor=appeal_panel[0],
+        now=now,
+    )
+    for outsider in (panel[0], panel[1], officer, UserFactory(roles=["panel"]), case.respondent.user):
+        refused(
+            PermissionDenied, svc.case_confirm_decision, case, match="may not confirm decision", actor=outsider, now=now
+        )
+    refused(
+        PermissionDenied,
+        svc.case_confirm_decision,
+        case,
+        match="Conflict of interest: declared conflict \\(Former colleague\\)",
+        actor=appeal_panel[2],
+        now=now,
+    )
+    refused(
+        ConflictError,
+        svc.case_confirm_decision,
+        case,
+        match="changed since you read it",
+        actor=appeal_panel[1],
+        version=case.version - 1,
+        now=now,
+    )
+    # Once decided, the appeal is neither decided again nor given a new panel.
+    refused(
+        ConflictError,
+        svc.case_decide_appeal,
+        case,
+        match="awaits a second member of the appeal panel",
+        actor=appeal_panel[1],
+        outcome="upheld",
+        reasons="Overturn instead.",
+        now=now,
+    )
+    refused(
+        ConflictError,
+        svc.case_set_appeal_panel,
+        case,
+        match="awaits a second member of the appeal panel",
+        actor=officer,
+        panel=[appeal_panel[1]],
+        now=now,
+    )
+    assert {u.pk for u in workflow.confirmers(case)} == {appeal_panel[1].pk}
+    assert sorted(case.sanctions.values_list("status", flat=True)) == ["active", "pending"]
+    assert reload(appeal).awaiting_confirmation and appeal.outcome == "varied"
+    assert set(case.appeal_panel.all()) == set(appeal_panel)
+
+
+@pytest.mark.parametrize("code, days", [("suspension_office", 30), ("suspension_membership", 30), ("expulsion", None)])
+def test_varied_appeal_that_suspends_or_expels_needs_a_full_appeal_panel(code, days, officer, panel, judge, t0):
+    case = appealed(officer, panel, judge, now=t0)  # an appeal panel of one
+    old = case.sanctions.get()
+    refused(
+        ValidationError,
+        svc.case_decide_appeal,
+        case,
+        match="needs an appeal panel of 3",
+        actor=judge,
+        outcome="varied",
+        reasons="Reduced.",
+        sanctions=[spec(code, days)],
+        now=t0 + 10 * DAY,
+    )
+    assert list(case.sanctions.all()) == [old] and reload(old).status == Sanction.Status.ACTIVE
+    assert case.appeals.get().outcome == ""
+
+
+@pytest.mark.parametrize("outcome", ["dismissed", "upheld"])
+def test_appeal_dismissed_or_upheld_by_a_full_panel_needs_no_confirmation(outcome, officer, panel, appeal_panel, t0):
+    case = appealed_to_full_panel(officer, panel, appeal_panel, now=t0)
+    appeal = svc.case_decide_appeal(
+        case=case, actor=appeal_panel[0], version=case.version, outcome=outcome, reasons="Decided.", now=t0 + 10 * DAY
+    )
+    assert appeal.needs_confirmation is False and not appeal.awaiting_confirmation
+    assert reload(case).status == Case.Status.CLOSED
+    assert workflow.awaiting_confirmation(case) is None
+
+
 # --- close ---------------------------------------------------------------------------------------------------------
 
 
@@ -1278,6 +1662,29 @@ def test_close_is_refused_while_the_decision_awaits_confirmation(officer, panel,
         officer, panel, now=t0, code="suspension_membership", duration_days=90, rules=("RU1",), confirm=False
     )
     refused(ConflictError, svc.case_close, case, match="confirmation", actor=officer, now=t0 + 60 * DAY)
+
+
+def test_close_waits_for_the_appeal_window_counted_from_the_confirmation(officer, panel, t0):
+    confirmed_at = t0 + 10 * DAY
+    case = confirmed_later(officer, panel, decided_at=t0, confirmed_at=confirmed_at)
+    refused(ConflictError, svc.case_close, case, match="still open", actor=officer, now=t0 + (APPEAL_DAYS + 1) * DAY)
+
+    now = confirmed_at + (APPEAL_DAYS + 1) * DAY
+    svc.case_close(case=case, actor=officer, version=case.version, now=now)
+    assert (reload(case).status, case.closed_at) == (Case.Status.CLOSED, now)
+
+
+def test_the_system_closes_a_confirmed_decision_once_the_window_from_its_confirmation_lapsed(officer, panel, t0):
+    confirmed_at = t0 + 10 * DAY
+    case = confirmed_later(officer, panel, decided_at=t0, confirmed_at=confirmed_at)
+    events = recorded()
+
+    assert svc.cases_close_lapsed(now=t0 + (APPEAL_DAYS + 1) * DAY) == 0
+    assert reload(case).status == Case.Status.DECIDED and recorded() == events
+
+    assert svc.cases_close_lapsed(now=confirmed_at + (APPEAL_DAYS + 1) * DAY) == 1
+    assert reload(case).status == Case.Status.CLOSED
+    assert event_of(case, "close")[0].data == {"automatic": True}
 
 
 def test_lapsed_decided_cases_are_closed_by_the_system(officer, panel, t0):
@@ -1334,7 +1741,7 @@ def test_allowed_actions_while_awaiting_a_response(officer, auditor):
     before, after = case.response_due - DAY, case.response_due + DAY
     assert_allowed(case, officer, ["record_response"], before)
     assert_allowed(case, case.respondent.user, ["record_response"], before)
-    assert_allowed(case, officer, ["record_response", "continue_without_response"], after)
+    assert_allowed(case, officer, ["continue_without_response"], after)
     assert_allowed(case, case.respondent.user, [], after)
     assert_allowed(case, auditor, [], before)
 
