@@ -29,6 +29,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+            # Events of one action or one actor in log order (the auditors' filters and reads outside a team).
+            models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+            models.Index(fields=["actor", "seq"], name="audit_actor_seq_idx"),
         ]
 
     def __str__(self):

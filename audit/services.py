@@ -1,12 +1,13 @@
 """Writing to and verifying the audit log."""
 
 import json
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.chain import GENESIS, compute_hash, content_of, event_content
+from audit.chain import GENESIS, compute_hash, content_json, event_content, link_hash
 from audit.models import AuditEvent
 
 # Any 64-bit number unique to this lock; held for the writing transaction on PostgreSQL.
@@ -76,15 +77,50 @@ class VerifyResult:
     reason: str = ""
 
 
-def audit_verify(*, chunk: int = 5000) -> VerifyResult:
-    """Recompute the chain from the first event; name the first event whose link is broken."""
+# What the chain hashes, in `content_json`'s argument order; then the stored links.
+_HASHED_COLUMNS = ("seq", "at", "actor_name", "action", "object_type", "object_id", "case_ref", "data")
+
+
+def _chain_rows(chunk: int):
+    """Each event as (*hashed columns, prev_hash, hash), in seq order, read `chunk` rows at a time."""
+    if connection.vendor != "postgresql":
+        rows = AuditEvent.objects.order_by("seq").values_list(*_HASHED_COLUMNS, "prev_hash", "hash")
+        yield from rows.iterator(chunk_size=chunk)
+        return
+    # Django reads timestamptz through psycopg's pure-Python loader; psycopg's own compiled
+    # loader reads the whole log several times faster. `data` comes as JSON text.
+    import psycopg
+    from psycopg.pq import Format
+
+    timestamptz = psycopg.adapters.get_loader(psycopg.postgres.types["timestamptz"].oid, Format.TEXT)
+    quote = connection.ops.quote_name
+    names = (*_HASHED_COLUMNS, "prev_hash", "hash")
+    columns = ", ".join(f"{quote(c)}::text" if c == "data" else quote(c) for c in names)
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", timestamptz)
+        cursor.execute(f"SELECT {columns} FROM {quote(AuditEvent._meta.db_table)} ORDER BY {quote('seq')}")
+        while rows := cursor.fetchmany(chunk):
+            for seq, at, actor_name, action, object_type, object_id, case_ref, data, prev_hash, hash_ in rows:
+                data = {} if data == "{}" else json.loads(data)
+                yield seq, at, actor_name, action, object_type, object_id, case_ref, data, prev_hash, hash_
+
+
+def audit_verify(*, chunk: int = 10000) -> VerifyResult:
+    """Recompute the chain from the first event; name the first event whose link is broken.
+
+    Streams the rows as tuples (no model instances) and hashes the canonical text written
+    straight from the columns: the same hashes as `compute_hash(prev, content_of(event))`.
+    """
     prev_hash, expected_seq, count = GENESIS, 1, 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk):
-        if event.seq != expected_seq:
-            return VerifyResult(False, count, prev_hash, event.seq, f"sequence gap: expected {expected_seq}")
-        if event.prev_hash != prev_hash:
-            return VerifyResult(False, count, prev_hash, event.seq, "prev_hash does not match the previous event")
-        if compute_hash(prev_hash, content_of(event)) != event.hash:
-            return VerifyResult(False, count, prev_hash, event.seq, "content does not match its hash")
-        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    with closing(_chain_rows(chunk)) as rows:
+        for row in rows:
+            seq, stored_prev, stored_hash = row[0], row[8], row[9]
+            if seq != expected_seq:
+                return VerifyResult(False, count, prev_hash, seq, f"sequence gap: expected {expected_seq}")
+            if stored_prev != prev_hash:
+                return VerifyResult(False, count, prev_hash, seq, "prev_hash does not match the previous event")
+            if link_hash(prev_hash, content_json(*row[:8])) != stored_hash:
+                return VerifyResult(False, count, prev_hash, seq, "content does not match its hash")
+            prev_hash, expected_seq, count = stored_hash, expected_seq + 1, count + 1
     return VerifyResult(True, count, prev_hash)

@@ -339,10 +339,22 @@ class Sanction(models.Model):
         ordering = ["-imposed_on", "-id"]
         indexes = [
             models.Index(fields=["member", "imposed_on"], name="sanction_member_idx"),
-            models.Index(fields=["-imposed_on", "-id"], name="sanction_register_order_idx"),
+            # The register's order, carrying the columns of its status and in-force filters.
+            models.Index(
+                fields=["-imposed_on", "-id", "status", "starts_on", "ends_on", "revoked_on"],
+                name="sanction_register_idx",
+            ),
             models.Index(fields=["constituency", "-imposed_on"], name="sanction_constituency_idx"),
             models.Index(fields=["status", "starts_on", "ends_on"], name="sanction_status_term_idx"),
             models.Index(fields=["sanction_type", "imposed_on"], name="sanction_type_idx"),
+            models.Index(
+                fields=["starts_on", "ends_on", "revoked_on"],
+                condition=~Q(status="pending"),
+                name="sanction_in_force_idx",
+            ),
+            models.Index(
+                fields=["-imposed_on", "-id"], condition=Q(departed_from_guidance=True), name="sanction_departed_idx"
+            ),
         ]
 
     def __str__(self):

@@ -192,18 +192,54 @@ def allegation_get(*, user, reference: str) -> Case:
 # --- Auditors -----------------------------------------------------------------------
 
 
+# What the register's serializer reads; nothing else is loaded for a page.
+_REGISTER_COLUMNS = (
+    "level",
+    "duration_days",
+    "conditions",
+    "status",
+    "departed_from_guidance",
+    "imposed_on",
+    "starts_on",
+    "ends_on",
+    "revoked_on",
+    "member__membership_number",
+    "member__first_name",
+    "member__last_name",
+    "constituency__name",
+    "constituency__region__name",
+    "sanction_type__code",
+    "case__reference",
+)
+
+
 def sanction_list(*, today: dt.date | None = None):
-    """The sanction register with what its serializer reads, oldest last."""
+    """The sanction register, newest first, loading only what its serializer reads.
+
+    Rule and category codes are not prefetched: `sanction_codes_attach` reads them for
+    a page in two queries without building a related manager and a queryset per row.
+    """
     return (
-        Sanction.objects.select_related(
-            "member",
-            "constituency__region",
-            "sanction_type",
-            "case",
-        )
-        .prefetch_related("rules", "categories")
+        Sanction.objects.select_related("member", "constituency__region", "sanction_type", "case")
+        .only(*_REGISTER_COLUMNS)
         .order_by("-imposed_on", "-pk")
     )
+
+
+def sanction_codes_attach(sanctions: list[Sanction]) -> None:
+    """Set `rule_codes` and `category_codes` (each sorted) on every sanction: two queries for any number."""
+    ids = [s.pk for s in sanctions]
+    if not ids:
+        return
+    rules, categories = {pk: [] for pk in ids}, {pk: [] for pk in ids}
+    for pk, code in Sanction.rules.through.objects.filter(sanction_id__in=ids).values_list("sanction_id", "rule__code"):
+        rules[pk].append(code)
+    for pk, code in Sanction.categories.through.objects.filter(sanction_id__in=ids).values_list(
+        "sanction_id", "category__code"
+    ):
+        categories[pk].append(code)
+    for s in sanctions:
+        s.rule_codes, s.category_codes = sorted(rules[s.pk]), sorted(categories[s.pk])
 
 
 def sanction_status_q(status: str, today: dt.date) -> Q:

@@ -14,6 +14,7 @@ from audit.services import audit_verify
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
 from core.filters import OrderedRangeMixin
+from core.pagination import IndexedPagination
 from core.permissions import role_permission
 
 AUDIT_READERS = role_permission(roles.AUDITOR)
@@ -55,6 +56,7 @@ class EventListApi(CSVExportMixin, generics.ListAPIView):
     renderer_classes = RENDERERS
     serializer_class = EventSerializer
     filterset_class = EventFilter
+    pagination_class = IndexedPagination
     csv_filename = "audit-events"
 
     def get_queryset(self):

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -19,7 +19,8 @@ from complaints.stats import stats_compute
 from conduct.models import Category, Rule, SanctionType
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
-from core.filters import OrderedRangeMixin
+from core.filters import AnyOf, OrderedRangeMixin
+from core.pagination import IndexedPagination
 from core.permissions import role_permission
 from members.models import Constituency, Member, Region
 
@@ -58,18 +59,18 @@ class SanctionFilter(OrderedRangeMixin, django_filters.FilterSet):
         fields = []
 
     def filter_rule(self, qs, name, value):
-        if not Rule.objects.filter(code=value).exists():
+        rule_ids = list(Rule.objects.filter(code=value).values_list("pk", flat=True))  # every version of the rule
+        if not rule_ids:
             raise ValidationError({"rule": [f"Unknown rule code '{value}'."]})
-        # EXISTS rather than a join and DISTINCT, so the page can still be read off the ordering index.
-        through = Sanction.rules.through.objects.filter(sanction_id=OuterRef("pk"), rule__code=value)
-        return qs.filter(Exists(through))
+        through = Sanction.rules.through.objects.filter(rule_id__in=rule_ids).values("sanction_id")
+        return qs.filter(AnyOf(F("pk"), Subquery(through)))
 
     def filter_category(self, qs, name, value):
         category = Category.objects.filter(code=value).first()
         if category is None:
             raise ValidationError({"category": [f"Unknown category '{value}'."]})
-        through = Sanction.categories.through.objects.filter(sanction_id=OuterRef("pk"), category=category)
-        return qs.filter(Exists(through))
+        through = Sanction.categories.through.objects.filter(category=category).values("sanction_id")
+        return qs.filter(AnyOf(F("pk"), Subquery(through)))
 
     def filter_status(self, qs, name, value):
         return qs.filter(selectors.sanction_status_q(value, timezone.localdate()))
@@ -83,6 +84,13 @@ class AuditMemberSerializer(serializers.Serializer):
     name = serializers.CharField()
     constituency = serializers.CharField(source="constituency.name", default=None)
     region = serializers.CharField(source="constituency.region.name", default=None)
+
+
+class AuditSanctionListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        sanctions = list(data.all() if hasattr(data, "all") else data)
+        selectors.sanction_codes_attach(sanctions)
+        return super().to_representation(sanctions)
 
 
 class AuditSanctionSerializer(serializers.ModelSerializer):
@@ -112,6 +120,7 @@ class AuditSanctionSerializer(serializers.ModelSerializer):
             "conditions",
             "departed_from_guidance",
         ]
+        list_serializer_class = AuditSanctionListSerializer
 
     @extend_schema_field(AuditMemberSerializer)
     def get_member(self, sanction) -> dict:
@@ -125,13 +134,42 @@ class AuditSanctionSerializer(serializers.ModelSerializer):
         }
 
     def get_rules(self, sanction) -> list[str]:
-        return sorted(r.code for r in sanction.rules.all())
+        if not hasattr(sanction, "rule_codes"):
+            selectors.sanction_codes_attach([sanction])
+        return sanction.rule_codes
 
     def get_categories(self, sanction) -> list[str]:
-        return sorted(c.code for c in sanction.categories.all())
+        if not hasattr(sanction, "category_codes"):
+            selectors.sanction_codes_attach([sanction])
+        return sanction.category_codes
 
     def get_status(self, sanction) -> str:
         return sanction.effective_status(timezone.localdate())
+
+    def to_representation(self, sanction):
+        """The fields above written out directly: what DRF's field-by-field pass gives, in a
+        fraction of the time for a page of 500 (a test holds the two equal)."""
+
+        def day(value):
+            return None if value is None else value.isoformat()
+
+        return {
+            "id": sanction.pk,
+            "member": self.get_member(sanction),
+            "code": sanction.sanction_type.code,
+            "level": sanction.level,
+            "case": sanction.case.reference,
+            "rules": self.get_rules(sanction),
+            "categories": self.get_categories(sanction),
+            "imposed_on": day(sanction.imposed_on),
+            "starts_on": day(sanction.starts_on),
+            "ends_on": day(sanction.ends_on),
+            "revoked_on": day(sanction.revoked_on),
+            "status": self.get_status(sanction),
+            "duration_days": sanction.duration_days,
+            "conditions": sanction.conditions,
+            "departed_from_guidance": sanction.departed_from_guidance,
+        }
 
 
 class AuditSanctionListApi(CSVExportMixin, generics.ListAPIView):
@@ -141,6 +179,7 @@ class AuditSanctionListApi(CSVExportMixin, generics.ListAPIView):
     renderer_classes = RENDERERS
     serializer_class = AuditSanctionSerializer
     filterset_class = SanctionFilter
+    pagination_class = IndexedPagination
     csv_filename = "sanctions"
 
     def get_queryset(self):
@@ -188,6 +227,7 @@ class AuditAccessApi(CSVExportMixin, generics.ListAPIView):
     permission_classes = [role_permission(roles.AUDITOR)]
     renderer_classes = RENDERERS
     serializer_class = AccessSerializer
+    pagination_class = IndexedPagination
     csv_filename = "access"
 
     def get_queryset(self):

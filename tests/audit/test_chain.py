@@ -7,7 +7,7 @@ those triggers as someone with database superuser access would (tests/audit/tamp
 import pytest
 from django.db import transaction
 
-from audit.chain import GENESIS, compute_hash, content_of
+from audit.chain import GENESIS, canonical, compute_hash, content_json, content_of, event_content, link_hash
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_verify
 from tests.audit.tamper import tamper
@@ -132,3 +132,43 @@ def test_event_is_rolled_back_with_the_change_it_records(audit_flushable_db):
         1 / 0  # noqa: B018
     assert not AuditEvent.objects.exists()
     assert record_events(1)[0].seq == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"n": 1},
+        {"b": [1, 2.5, None, True], "a": {"z": "é – ✓", "y": 'quote " and \\ backslash'}},
+        {"emoji": "😀", "nl": "line\nbreak\ttab", "ctl": "\x00\x1f"},
+        [],
+        ["not", "a", "dict"],
+    ],
+)
+def test_the_fast_canonical_text_is_the_canonical_json(data):
+    import datetime as dt
+
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=dt.UTC)
+    values = dict(
+        seq=12345678901,
+        at=at,
+        actor_name="ofícer \u2028",
+        action="case.read",
+        object_type="complaints.case",
+        object_id="42",
+        case_ref='RU-"1"',
+        data=data,
+    )
+    assert content_json(*values.values()) == canonical(event_content(**values))
+    assert link_hash(GENESIS, content_json(*values.values())) == compute_hash(GENESIS, event_content(**values))
+
+
+@pytest.mark.django_db
+def test_verify_recomputes_the_hashes_audit_record_wrote():
+    user = UserFactory(username="ünïcode")
+    with transaction.atomic():
+        audit_record(actor=user, action="test.event", object_type="t", object_id="x", data={"é": ["✓", 1.5, None]})
+        audit_record(actor=None, action="test.event", object_type="t", object_id=7, case_ref="RU-1", data={})
+    for event in AuditEvent.objects.order_by("seq"):
+        assert event.hash == compute_hash(event.prev_hash, content_of(event))
+    assert audit_verify().ok

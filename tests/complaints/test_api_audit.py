@@ -127,6 +127,21 @@ def test_the_register_lists_every_sanction_with_the_fields_of_api_md(auditor, re
     assert item["status"] == "active"
 
 
+def test_a_register_item_is_what_the_field_by_field_serialiser_gives(register):
+    from rest_framework.serializers import Serializer
+
+    from complaints import selectors
+    from complaints.api.audit import AuditSanctionSerializer
+
+    serializer = AuditSanctionSerializer()
+    sanctions = list(selectors.sanction_list())
+    assert len(sanctions) == 6
+    for sanction in sanctions:
+        fast = serializer.to_representation(sanction)
+        assert list(fast) == serializer.Meta.fields
+        assert fast == Serializer.to_representation(serializer, sanction)
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [
@@ -227,6 +242,16 @@ def test_sanctions_csv_has_a_header_row_and_every_row_not_one_page(auditor):
     assert {int(r["id"]) for r in rows} == {s.pk for s in made}
     assert {"id", "code", "case", "status", "member.membership_number", "member.region"} <= set(rows[0])
     assert all(r["code"] == "formal_warning" for r in rows)
+
+
+def test_sanctions_csv_read_in_chunks_has_every_row_once_in_register_order(auditor, sixty_sanctions, monkeypatch):
+    from complaints.api.audit import AuditSanctionListApi
+
+    monkeypatch.setattr(AuditSanctionListApi, "csv_chunk", 7)
+    rows = csv_rows(auditor.get("/api/audit/sanctions/", {"format": "csv", "rule": "RU9"}))
+    expected = sorted(sixty_sanctions, key=lambda s: (s.imposed_on, s.pk), reverse=True)
+    assert [int(r["id"]) for r in rows] == [s.pk for s in expected]
+    assert all("RU9" in r["rules"].split("; ") and "harassment" in r["categories"].split("; ") for r in rows)
 
 
 def test_sanctions_csv_honours_the_filters(auditor, register):
@@ -353,19 +378,84 @@ def test_any_write_by_an_auditor_anywhere_is_403_and_stores_nothing():
 # --- Query counts ---------------------------------------------------------------------------
 
 
-def test_sanction_register_costs_the_same_for_5_or_50_rows(auditor):
+@pytest.fixture
+def sixty_sanctions():
+    """Sixty sanctions over twenty days, three a day (ties on the date), that every filter below matches."""
+    skye = ConstituencyFactory(name="Isle of Skye", region=RegionFactory(name="Highlands and Islands"))
+    made = []
     for i in range(60):
-        make_sanction(
-            code=["formal_warning", "reminder", "conditions"][i % 3],
-            rules=[f"RU{1 + i % 12}", "RU9"],
-            categories=[rule(f"RU{1 + i % 12}").category.code],
+        first = rule(f"RU{1 + i % 12}")
+        made.append(
+            make_sanction(
+                member=MemberFactory(constituency=skye),
+                imposed_on=days(-(i // 3)),
+                rules=[first.code, "RU9"],
+                categories=sorted({first.category.code, "harassment"}),
+                departed_from_guidance=True,
+            )
         )
-    auditor.get("/api/audit/sanctions/", {"page_size": 1})
+    return made
 
-    def count(page_size):
-        with CaptureQueriesContext(connection) as ctx:
-            response = auditor.get("/api/audit/sanctions/", {"page_size": page_size, "rule": "RU9"})
-        assert response.status_code == 200 and len(response.json()["results"]) == page_size
-        return len(ctx.captured_queries)
 
-    assert count(5) == count(50)
+def queries_for(client, path, params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == int(params.get("page_size", 50))
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"rule": "RU9"},
+        {"category": "harassment"},
+        {"status": "active", "in_force_on": "D-0", "imposed_after": "D-30", "departed_from_guidance": "true"},
+        {"region": "Highlands and Islands", "constituency": "Isle of Skye", "code": "formal_warning"},
+    ],
+    ids=["unfiltered", "rule", "category", "status-and-dates", "place-and-code"],
+)
+def test_a_register_page_costs_the_same_whatever_its_size_or_number(auditor, sixty_sanctions, filters):
+    """5 rows or 50, page 1 or page 7: the same queries (none per row, none per page number)."""
+    filters = {k: str(days(-int(v[2:]))) if v.startswith("D-") else v for k, v in filters.items()}
+    path = "/api/audit/sanctions/"
+    assert auditor.get(path, {**filters, "page_size": 1}).json()["count"] == 60
+
+    first_small = queries_for(auditor, path, {**filters, "page_size": 5})
+    assert queries_for(auditor, path, {**filters, "page_size": 50}) == first_small
+    assert queries_for(auditor, path, {**filters, "page_size": 5, "page": 7}) == first_small
+
+
+def test_register_pages_follow_the_register_order_to_the_last_row(auditor, sixty_sanctions):
+    everything = auditor.get("/api/audit/sanctions/", {"page_size": 500}).json()
+    order = [item["id"] for item in everything["results"]]
+    assert everything["count"] == 60 and len(order) == 60
+    expected = sorted(sixty_sanctions, key=lambda s: (s.imposed_on, s.pk), reverse=True)
+    assert order == [s.pk for s in expected]
+
+    paged = []
+    for number in range(1, 8):
+        body = auditor.get("/api/audit/sanctions/", {"page_size": 9, "page": number}).json()
+        assert body["count"] == 60
+        paged += [item["id"] for item in body["results"]]
+    assert paged == order
+    assert body["next"] is None and "page=6" in body["previous"]
+    assert auditor.get("/api/audit/sanctions/", {"page_size": 9, "page": 8}).status_code == 404
+
+
+def test_a_filtered_page_reads_its_rules_and_categories_in_full(auditor, sixty_sanctions):
+    body = auditor.get("/api/audit/sanctions/", {"rule": "RU3", "page_size": 2, "page": 2}).json()
+    wanted = [s for s in sixty_sanctions if s.rules.filter(code="RU3").exists()]
+    wanted.sort(key=lambda s: (s.imposed_on, s.pk), reverse=True)
+    assert body["count"] == len(wanted) == 5
+    assert [item["id"] for item in body["results"]] == [s.pk for s in wanted[2:4]]
+    for item in body["results"]:
+        assert item["rules"] == ["RU3", "RU9"]
+        assert item["categories"] == sorted({rule("RU3").category.code, "harassment"})
+
+
+def test_a_page_size_over_500_is_cut_to_500(auditor):
+    make_sanction()
+    body = auditor.get("/api/audit/sanctions/", {"page_size": 10_000}).json()
+    assert body["count"] == 1 and body["next"] is None
