@@ -30,7 +30,13 @@ FIELDS = {
     "occurred_at": None,
 }
 CHANNELS = frozenset(Evidence.Channel.values)
-_SCHEME = re.compile(r"^https?$")
+_SCHEMES = frozenset({"http", "https"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# http(s)://host then /path, ?query or #fragment, in printable ASCII: a scheme urlsplit reads as
+# http(s) and a non-empty netloc without brackets, so no urlsplit is needed to accept it.
+_PLAIN_WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]+(?:[/?#][\x21-\x7e]*)?\Z")
+# (field, maximum length, whether surrounding blanks are dropped): the text is kept as sent.
+_RULES = tuple((name, max_length, name != "text") for name, max_length in FIELDS.items())
 
 
 class PayloadTooLarge(DomainError):
@@ -89,17 +95,32 @@ def _read_file(upload) -> list:
             except (ValueError, RecursionError):
                 rows.append(_Unreadable(f"line {number} is not valid JSON"))
         return rows
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise ParseError(f"The CSV file is malformed: {exc}.") from None
+    if not header:
         raise ParseError("The CSV file has no header row.")
-    unknown = sorted(set(reader.fieldnames) - set(FIELDS))
+    unknown = sorted(set(header) - set(FIELDS))
     if unknown:
         raise ParseError(f"Unknown CSV column(s): {', '.join(unknown)}.")
-    missing = sorted({"channel", "occurred_at"} - set(reader.fieldnames))
+    missing = sorted({"channel", "occurred_at"} - set(header))
     if missing:
         raise ParseError(f"Missing CSV column(s): {', '.join(missing)}.")
+    # As csv.DictReader, without its cost per row: blank lines are skipped, cells past the
+    # header dropped, and columns a short row lacks are None.
+    width = len(header)
     try:
-        return [{k: v for k, v in row.items() if k is not None} for row in reader]
+        rows = []
+        for cells in reader:
+            if not cells:
+                continue
+            row = dict(zip(header, cells, strict=False))
+            if len(cells) < width:
+                row.update(dict.fromkeys(header[len(cells) :]))
+            rows.append(row)
+        return rows
     except csv.Error as exc:
         raise ParseError(f"The CSV file is malformed: {exc}.") from None
 
@@ -109,27 +130,36 @@ class _Unreadable:
         self.reason = reason
 
 
-def validate_row(raw) -> tuple[dict | None, dict]:
-    """(clean item, {}) or (None, {field: [message]})."""
+def validate_row(raw, *, latest: dt.datetime | None = None) -> tuple[dict | None, dict]:
+    """(clean item, {}) or (None, {field: [message]}); `latest` is the latest acceptable time
+    (a day from now by default)."""
     if isinstance(raw, _Unreadable):
         return None, {"non_field_errors": [raw.reason]}
     if not isinstance(raw, dict):
         return None, {"non_field_errors": ["Must be an object."]}
     errors: dict[str, list[str]] = {}
     item: dict = {}
-    for key in raw:
-        if key not in FIELDS:
-            errors[str(key)[:50]] = ["Unknown field."]
-    for field, max_length in FIELDS.items():
+    if not raw.keys() <= FIELDS.keys():
+        for key in raw:
+            if key not in FIELDS:
+                errors[str(key)[:50]] = ["Unknown field."]
+    for field, max_length, strip in _RULES:
         value = raw.get(field)
         if value is None:
             value = ""
-        if not isinstance(value, str):
+        elif not isinstance(value, str):
             errors[field] = ["Must be a string."]
             continue
-        value = value.strip() if field != "text" else value
+        elif strip:
+            value = value.strip()
         if max_length and len(value) > max_length:
             errors[field] = [f"At most {max_length} characters."]
+            continue
+        if "\x00" in value:  # no database text column takes them
+            errors[field] = ["Null characters are not allowed."]
+            continue
+        if not value.isascii() and (surrogate := _SURROGATE.search(value)):  # not encodable as UTF-8
+            errors[field] = [f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}."]
             continue
         item[field] = value
     if "channel" not in errors:
@@ -137,12 +167,10 @@ def validate_row(raw) -> tuple[dict | None, dict]:
             errors["channel"] = ["This field is required."]
         elif item["channel"] not in CHANNELS:
             errors["channel"] = [f"Unknown channel '{item['channel'][:40]}'."]
-    if "url" not in errors and item.get("url"):
-        parts = urlsplit(item["url"])
-        if not _SCHEME.match(parts.scheme or "") or not parts.netloc:
-            errors["url"] = ["Not a valid http(s) URL."]
+    if "url" not in errors and item.get("url") and not _is_web_url(item["url"]):
+        errors["url"] = ["Not a valid http(s) URL."]
     if "occurred_at" not in errors:
-        when = _parse_time(item.get("occurred_at", ""))
+        when = _parse_time(item.get("occurred_at", ""), latest or timezone.now() + dt.timedelta(days=1))
         if isinstance(when, str):
             errors["occurred_at"] = [when]
         else:
@@ -150,7 +178,17 @@ def validate_row(raw) -> tuple[dict | None, dict]:
     return (None, errors) if errors else (item, {})
 
 
-def _parse_time(value: str):
+def _is_web_url(value: str) -> bool:
+    if _PLAIN_WEB_URL.match(value):  # the usual spelling, which urlsplit always accepts
+        return True
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed [IPv6] host and the like
+        return False
+    return parts.scheme in _SCHEMES and bool(parts.netloc)
+
+
+def _parse_time(value: str, latest: dt.datetime):
     if not value:
         return "This field is required."
     try:
@@ -161,7 +199,7 @@ def _parse_time(value: str):
         return "Not a valid ISO 8601 date-time."
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
-    if when > timezone.now() + dt.timedelta(days=1):
+    if when > latest:
         return "Cannot be in the future."
     if when.year < 1990:
         return "Is implausibly early."
@@ -171,8 +209,9 @@ def _parse_time(value: str):
 def validate_rows(rows: list) -> tuple[list[dict], list[dict]]:
     """(valid items, rejected [{"row": n, "errors": {...}}]) with rows numbered from 1."""
     valid, rejected = [], []
+    latest = timezone.now() + dt.timedelta(days=1)
     for number, raw in enumerate(rows, start=1):
-        item, errors = validate_row(raw)
+        item, errors = validate_row(raw, latest=latest)
         if errors:
             rejected.append({"row": number, "errors": errors})
         else:

@@ -4,13 +4,15 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Case, Evidence
 from members.models import Identity
-from tests.complaints.factories import ComplaintFactory
+from tests.complaints.factories import ComplaintFactory, EvidenceFactory
 from tests.members.factories import IdentityFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +244,172 @@ def test_four_senders_are_not_a_campaign(owner, complaint):
     ]
     owner.post(url(complaint), rows, format="json")
     assert not Campaign.objects.exists()
+
+
+# --- Storing at volume ---------------------------------------------------------------------------
+
+
+def _raw_row(pk: int) -> dict:
+    """The row as the database holds it (no field conversion), but for its own id, complaint and creation time."""
+    columns = [f.column for f in Evidence._meta.concrete_fields if f.column not in ("id", "complaint_id", "created_at")]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quoted} FROM {Evidence._meta.db_table} WHERE id = %s", [pk])
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def test_an_uploaded_row_is_stored_exactly_as_the_orm_would_store_it(owner, complaint):
+    member = MemberFactory()
+    IdentityFactory(member=member, platform="twitter", value="sender1")
+    rows = [item(1, text="someone will hang you Ruth, just wait", occurred_at="2016-06-30T13:00:00.123456+01:00")]
+    assert owner.post(url(complaint), rows, format="json").status_code == 201
+    stored = Evidence.objects.get(complaint=complaint)
+    assert stored.member == member and stored.case is not None and stored.threat
+
+    other = ComplaintFactory()
+    values = {f.attname: getattr(stored, f.attname) for f in Evidence._meta.concrete_fields}
+    copy = Evidence(**{**values, "id": None, "complaint_id": other.pk, "attachment": None})
+    Evidence.objects.bulk_create([copy])
+    assert _raw_row(stored.pk) == _raw_row(copy.pk)
+    assert abs(stored.created_at - Evidence.objects.get(pk=copy.pk).created_at).total_seconds() < 60
+
+
+def _upload_queries(client, complaint, n: int) -> int:
+    rows = [item(i, author_handle=f"sender{i % 40}", text=f"message {i} traitor") for i in range(n)]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url(complaint), rows, format="json")
+    assert response.status_code == 201 and response.json()["created"] == n
+    return len(ctx.captured_queries)
+
+
+def test_queries_grow_with_batches_of_500_not_with_items():
+    for i, member in enumerate(MemberFactory.create_batch(3)):
+        IdentityFactory(member=member, platform="twitter", value=f"sender{i}")
+    officer = APIClient()
+    officer.force_authenticate(UserFactory(roles=["officer"]))
+    _upload_queries(officer, ComplaintFactory(), 10)  # warm the per-login role cache
+    # Complaints that already hold evidence, so that every upload is checked for duplicates.
+    few = _upload_queries(officer, EvidenceFactory().complaint, 100)
+    many = _upload_queries(officer, EvidenceFactory().complaint, 2000)
+    # Twenty times the items cost a few more lookups of 500 values (duplicates, text signatures), no more.
+    assert many <= few + 2 * (2000 // 500), (few, many)
+
+
+def test_a_burst_spread_over_two_uploads_is_one_campaign_with_all_its_items(owner, complaint):
+    from complaints.models import Campaign
+
+    def bot(n):
+        return item(
+            100 + n, author_handle=f"bot{n}", url="", text="Deselect her now!", occurred_at=f"2016-06-30T12:1{n}:00Z"
+        )
+
+    owner.post(url(complaint), [bot(n) for n in range(3)], format="json")
+    assert not Campaign.objects.exists()
+    owner.post(url(complaint), [bot(n) for n in range(3, 6)], format="json")
+    campaign = Campaign.objects.get(complaint=complaint)
+    assert (campaign.senders, campaign.items) == (6, 6)
+    assert Evidence.objects.filter(campaign=campaign).count() == 6
+    assert campaign.first_at.minute == 10 and campaign.last_at.minute == 15
+
+
+def test_a_cases_referral_clock_starts_at_its_first_threat_and_volume_raises_its_severity(owner, complaint):
+    member = MemberFactory()
+    IdentityFactory(member=member, platform="twitter", value="sender1")
+    owner.post(url(complaint), [item(1, text="someone will hang you Ruth, just wait")], format="json")
+    case = Case.objects.get(complaint=complaint)
+    due = case.police_referral_due
+    assert (case.severity, case.threat_count) == (4, 1) and due is not None
+    owner.post(url(complaint), [item(7 * n + 1, text=f"I will find you Ruth {n}") for n in range(1, 12)], format="json")
+    case.refresh_from_db()
+    assert (case.evidence_count, case.threat_count, case.police_referral_due) == (12, 12, due)
+
+    other = MemberFactory()
+    IdentityFactory(member=other, platform="twitter", value="sender2")
+    owner.post(url(complaint), [item(7 * n + 2, text=f"what a pathetic stunt {n}") for n in range(10)], format="json")
+    case = Case.objects.get(complaint=complaint, respondent=other)
+    assert (case.evidence_count, case.threat_count, case.severity, case.police_referral_due) == (10, 0, 2, None)
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"text": "nul\x00byte"}, "text", "Null characters are not allowed."),
+        ({"author_name": "lone \ud800 surrogate"}, "author_name", "Surrogate characters are not allowed: U+D800."),
+        ({"url": "https://[::1/status/1"}, "url", "Not a valid http(s) URL."),
+        ({"url": "ftp://example.org/post"}, "url", "Not a valid http(s) URL."),
+    ],
+    ids=["nul", "surrogate", "unclosed-ipv6-host", "not-http"],
+)
+def test_a_value_no_database_would_take_is_a_row_error(owner, complaint, change, field, message):
+    response = owner.post(url(complaint), [item(1), item(2, **change)], format="json")
+    assert response.status_code == 400
+    assert response.json()["rejected"] == [{"row": 2, "errors": {field: [message]}}]
+    assert Evidence.objects.count() == 0
+
+
+def test_csv_rows_short_long_and_blank_are_read_as_before(owner, complaint):
+    csv_text = (
+        "channel,author_handle,text,occurred_at\n"
+        "twitter,@a_sender,traitor,2016-06-30T12:00:00Z\n"
+        "\n"
+        "twitter,@b_sender,traitor,2016-06-30T12:01:00Z,an extra cell\n"
+        "twitter,@c_sender,traitor\n"
+    )
+    upload = io.BytesIO(csv_text.encode())
+    upload.name = "wave.csv"
+    response = owner.post(url(complaint), {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["rejected"] == [{"row": 3, "errors": {"occurred_at": ["This field is required."]}}]
+
+
+LEXICON_TEXTS = [
+    "you are a traitor",
+    "traitorous behaviour",  # inside a word: no
+    "[traitor] in brackets",  # a placeholder, not the word
+    "a [profanity] embarrassment",
+    "he is a [profanity]s fan",
+    "TRAITOR!!! Resign now.",
+    "we know where your office is, watch your back",
+    "you should hang from the gallows",
+    "string her up",
+    "stringher up",
+    "deselect her now and get out of our party",
+    "nothing to see here",
+    "",
+    "ｔｒａｉｔｏｒ in full width",
+]
+
+
+def test_the_lexicon_flags_as_one_search_per_phrase_and_pattern_would():
+    import re
+
+    from conduct.indicators import Lexicon, normalise_text
+    from conduct.models import IndicatorPhrase
+
+    lexicon = Lexicon.load()
+    entries = list(IndicatorPhrase.objects.filter(active=True).select_related("category"))
+    assert entries
+    for text in LEXICON_TEXTS:
+        normalised = normalise_text(text)
+        expected = {}
+        for e in entries:
+            if e.kind == IndicatorPhrase.Kind.PATTERN:
+                hit = re.search(e.text, normalised)
+            else:
+                hit = re.search(r"(?<![\w\[])" + re.escape(normalise_text(e.text)) + r"(?![\w\]])", normalised)
+            if hit:
+                expected[e.category.code] = max(expected.get(e.category.code, 0), e.effective_severity)
+        categories, severity = lexicon.flag(text)
+        assert set(categories) == set(expected), text
+        assert severity == max(expected.values(), default=0), text
+        assert lexicon.flag(text) == (categories, severity)  # the second answer comes from the cache
+
+
+def test_a_bad_pattern_in_the_lexicon_does_not_stop_flagging():
+    from conduct.indicators import Lexicon
+    from conduct.models import IndicatorPhrase
+
+    threat = IndicatorPhrase.objects.filter(category__code="threat_of_violence").first().category
+    IndicatorPhrase.objects.create(category=threat, kind=IndicatorPhrase.Kind.PATTERN, text="(unclosed")
+    categories, severity = Lexicon.load().flag("you should hang from the gallows")
+    assert "threat_of_violence" in categories and severity == 4
