@@ -165,8 +165,12 @@ class Evidence(models.Model):
         MEETING = "meeting", "meeting"
         OTHER = "other", "other"
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
+    # No single-column indexes on complaint and case: the (complaint, ...) and (case, ...)
+    # indexes below serve those lookups, and every index costs a 25,000-item upload time.
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence", db_index=False)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence", db_index=False
+    )
     member = models.ForeignKey(
         Member,
         null=True,
@@ -183,7 +187,6 @@ class Evidence(models.Model):
     sender_key = models.CharField(
         max_length=320,
         blank=True,
-        db_index=True,
         help_text="The sender's normal form (kind:platform:value) used for attribution.",
     )
     url = models.URLField(max_length=2000, blank=True)

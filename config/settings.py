@@ -89,9 +89,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the demo server and a management command share the file.
+    # WAL and a busy timeout let the demo server and a management command share the file;
+    # a 64 MiB page cache keeps a large upload's index updates in memory.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;",
+        }
     )
     # Tests use a file, not shared-cache memory, so that threads with their own connections
     # wait on the write lock (busy timeout) instead of failing with "table is locked".

@@ -107,7 +107,11 @@ class Identity(models.Model):
 
     class Meta:
         verbose_name_plural = "identities"
-        indexes = [models.Index(fields=["kind", "platform", "normalised"], name="identity_lookup_idx")]
+        indexes = [
+            models.Index(fields=["kind", "platform", "normalised"], name="identity_lookup_idx"),
+            # E-mails and phones are looked up by kind and value alone.
+            models.Index(fields=["kind", "normalised"], name="identity_value_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "kind", "platform", "normalised"], name="identity_unique_per_member"

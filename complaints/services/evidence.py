@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from complaints.models import Campaign, Case, Complaint, Evidence
 from conduct.indicators import Lexicon, normalise_text
 from conduct.models import Severity
@@ -155,15 +155,19 @@ def cases_for_members(*, complaint: Complaint, member_ids, actor, now) -> tuple[
         Case.objects.bulk_create(new, batch_size=CHUNK)
         for case in Case.objects.filter(complaint=complaint, respondent_id__in=missing):
             cases[case.respondent_id] = case
-        for case in new:
-            audit_record(
-                actor=actor,
-                action="case.open",
-                object_type="complaints.case",
-                object_id=case.reference,
-                case_ref=case.reference,
-                data={"complaint": complaint.reference, "respondent": case.respondent_id},
-            )
+        audit_record_many(
+            actor=actor,
+            events=[
+                {
+                    "action": "case.open",
+                    "object_type": "complaints.case",
+                    "object_id": case.reference,
+                    "case_ref": case.reference,
+                    "data": {"complaint": complaint.reference, "respondent": case.respondent_id},
+                }
+                for case in new
+            ],
+        )
     return cases, len(missing)
 
 

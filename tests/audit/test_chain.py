@@ -172,3 +172,22 @@ def test_verify_recomputes_the_hashes_audit_record_wrote():
     for event in AuditEvent.objects.order_by("seq"):
         assert event.hash == compute_hash(event.prev_hash, content_of(event))
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_events_written_together_chain_exactly_like_events_written_one_by_one():
+    from audit.services import audit_record_many
+
+    with transaction.atomic():
+        audit_record(actor=None, action="first", object_type="x", object_id="0")
+        written = audit_record_many(
+            actor=None,
+            events=[{"action": "batch", "object_type": "x", "object_id": str(i), "data": {"i": i}} for i in range(3)],
+        )
+        audit_record(actor=None, action="last", object_type="x", object_id="9")
+    assert [e.seq for e in written] == [2, 3, 4]
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.action for e in events] == ["first", "batch", "batch", "batch", "last"]
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    result = audit_verify()
+    assert result.ok and result.events == 5 and result.head == events[-1].hash
