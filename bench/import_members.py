@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ["DJANGO_DEBUG"] = "false"  # as in production: DEBUG records every query
 
 POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql", "psql", "postgis")
 
