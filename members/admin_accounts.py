@@ -2,7 +2,8 @@
 
 Django's own User and Group admins, re-registered so that adding, changing or deleting
 a login, changing its password, its roles (groups) or its flags, and changing what a
-role may do, each write one audit event in the same transaction as the change.
+role may do, or issuing or revoking an API token, each write one audit event in the same
+transaction as the change.
 Passwords appear only as the fact that one was set.
 """
 
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from audit.services import audit_record
 
@@ -137,7 +140,33 @@ class AuditedGroupAdmin(AuditedDeletesMixin, GroupAdmin):
             super().delete_model(request, obj)
 
 
-for model, model_admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+class AuditedTokenAdmin(AuditedDeletesMixin, TokenAdmin):
+    """API tokens are credentials: issuing or revoking one is an account change."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="account.token",
+                obj=obj.user,
+                object_type="auth.user",
+                data={"via": "admin", "username": obj.user.get_username(), "issued": True},
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action="account.token",
+                obj=obj.user,
+                object_type="auth.user",
+                data={"via": "admin", "username": obj.user.get_username(), "issued": False},
+            )
+            super().delete_model(request, obj)
+
+
+for model, model_admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin), (TokenProxy, AuditedTokenAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -131,3 +131,22 @@ def test_bulk_delete_of_logins_writes_one_event_each(admin_client):
     assert not User.objects.filter(pk__in=[u.pk for u in users]).exists()
     deleted = AuditEvent.objects.filter(action="account.delete").values_list("data__username", flat=True)
     assert sorted(deleted) == sorted(u.username for u in users)
+
+
+def test_issuing_and_revoking_an_api_token_in_the_admin_is_audited(admin_client):
+    from rest_framework.authtoken.models import Token
+
+    user = UserFactory(roles=["officer"])
+    response = admin_client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": user.pk})
+    assert response.status_code == 302
+    assert Token.objects.filter(user=user).exists()
+    issued = AuditEvent.objects.get(action="account.token")
+    assert issued.object_id == str(user.pk) and issued.data["issued"] is True
+    # The token secret never reaches the log.
+    assert Token.objects.get(user=user).key not in str(issued.data)
+
+    response = admin_client.post(reverse("admin:authtoken_tokenproxy_delete", args=[user.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=user).exists()
+    revoked = AuditEvent.objects.filter(action="account.token").order_by("-seq").first()
+    assert revoked.data == {"via": "admin", "username": user.username, "issued": False}
