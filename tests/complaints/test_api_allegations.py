@@ -26,12 +26,6 @@ from tests.members.factories import MemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factory logins hash a password each; the production hasher would make this module crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 ITEM_FIELDS = {"reference", "status", "rules", "allegations", "evidence", "response_due", "decision", "appeal_due"}
 
 

@@ -22,12 +22,6 @@ from tests.members.factories import MemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factory logins hash a password each; the production hasher would make this module crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 MISSING = object()
 NOW = "2024-05-01T10:00:00Z"
 NESTED = "[" * 5000 + "]" * 5000

@@ -18,12 +18,6 @@ from tests.members.factories import IdentityFactory, MemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factory logins hash a password each; the production hasher would make this module crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CREATED_FIELDS = {"reference", "status", "submitted_at", "cases"}
 DETAIL_FIELDS = {"reference", "status", "summary", "submitted_at", "acknowledged_at", "evidence_count", "cases"}
 

@@ -6,12 +6,6 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factory logins hash a password each; the production hasher would make this module crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 RULE_FIELDS = {"code", "title", "text", "category", "severity"}
 SANCTION_FIELDS = {"code", "name", "level", "max_duration_days"}
 
