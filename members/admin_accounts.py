@@ -34,6 +34,17 @@ def _names(objects) -> list[str]:
     return sorted(str(o) for o in objects)
 
 
+def _account_event(request, action: str, user, **data) -> None:
+    """One audit event about a login, by the admin user making the change."""
+    audit_record(
+        actor=request.user,
+        action=action,
+        obj=user,
+        object_type="auth.user",
+        data={"via": "admin", "username": user.get_username(), **data},
+    )
+
+
 class AuditedDeletesMixin:
     """Bulk deletes go one by one through `delete_model`, so each writes its event; all or none."""
 
@@ -59,23 +70,18 @@ class AuditedUserAdmin(AuditedDeletesMixin, UserAdmin):
         before = getattr(request, "_audit_before", {"groups": set(), "permissions": set()})
         groups = set(user.groups.values_list("name", flat=True))
         permissions = set(user.user_permissions.values_list("codename", flat=True))
-        audit_record(
-            actor=request.user,
-            action="account.change" if change else "account.create",
-            obj=user,
-            object_type="auth.user",
-            data={
-                "via": "admin",
-                "username": user.get_username(),
-                "fields": _changed_fields(form),
-                "roles_added": sorted(groups - before["groups"]),
-                "roles_removed": sorted(before["groups"] - groups),
-                "permissions_added": sorted(permissions - before["permissions"]),
-                "permissions_removed": sorted(before["permissions"] - permissions),
-                "is_staff": user.is_staff,
-                "is_superuser": user.is_superuser,
-                "is_active": user.is_active,
-            },
+        _account_event(
+            request,
+            "account.change" if change else "account.create",
+            user,
+            fields=_changed_fields(form),
+            roles_added=sorted(groups - before["groups"]),
+            roles_removed=sorted(before["groups"] - groups),
+            permissions_added=sorted(permissions - before["permissions"]),
+            permissions_removed=sorted(before["permissions"] - permissions),
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            is_active=user.is_active,
         )
 
     def user_change_password(self, request, id, form_url=""):
@@ -83,24 +89,12 @@ class AuditedUserAdmin(AuditedDeletesMixin, UserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = self.get_object(request, id)
-                audit_record(
-                    actor=request.user,
-                    action="account.password",
-                    obj=user,
-                    object_type="auth.user",
-                    data={"via": "admin", "username": user.get_username(), "usable": user.has_usable_password()},
-                )
+                _account_event(request, "account.password", user, usable=user.has_usable_password())
         return response
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="account.delete",
-                obj=obj,
-                object_type="auth.user",
-                data={"via": "admin", "username": obj.get_username(), "roles": _names(obj.groups.all())},
-            )
+            _account_event(request, "account.delete", obj, roles=_names(obj.groups.all()))
             super().delete_model(request, obj)
 
 
@@ -146,23 +140,11 @@ class AuditedTokenAdmin(AuditedDeletesMixin, TokenAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action="account.token",
-                obj=obj.user,
-                object_type="auth.user",
-                data={"via": "admin", "username": obj.user.get_username(), "issued": True},
-            )
+            _account_event(request, "account.token", obj.user, issued=True)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="account.token",
-                obj=obj.user,
-                object_type="auth.user",
-                data={"via": "admin", "username": obj.user.get_username(), "issued": False},
-            )
+            _account_event(request, "account.token", obj.user, issued=False)
             super().delete_model(request, obj)
 
 
