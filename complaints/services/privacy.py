@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -56,7 +56,14 @@ def subject_access_export(*, member: Member, actor) -> dict:
     cases = list(
         Case.objects.filter(respondent=member)
         .select_related("complaint", "complaint__complainant", "code_version")
-        .prefetch_related("rules_charged", "categories")
+        .prefetch_related(
+            "rules_charged",
+            "categories",
+            Prefetch("responses", queryset=Response.objects.order_by("submitted_at")),
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at")),
+            Prefetch("appeals", queryset=Appeal.objects.order_by("lodged_at")),
+            Prefetch("police_referrals", queryset=PoliceReferral.objects.order_by("recorded_at")),
+        )
         .order_by("opened_at", "pk")
     )
     case_ids = [c.pk for c in cases]
@@ -119,7 +126,12 @@ def _member_section(member: Member) -> dict:
 
 def _complaints_made(member: Member) -> list[dict]:
     """The member's own complaints: what they wrote, and where each case stands (respondents redacted)."""
-    complaints = Complaint.objects.filter(complainant=member).prefetch_related("cases").order_by("submitted_at")
+    complaints = (
+        Complaint.objects.filter(complainant=member)
+        .annotate(evidence_items=Count("evidence"))
+        .prefetch_related("cases")
+        .order_by("submitted_at")
+    )
     return [
         {
             "reference": c.reference,
@@ -130,7 +142,7 @@ def _complaints_made(member: Member) -> list[dict]:
             "submitted_at": _when(c.submitted_at),
             "acknowledged_at": _when(c.acknowledged_at),
             "share_identity_with_respondent": c.share_identity_with_respondent,
-            "evidence_items": c.evidence.count(),
+            "evidence_items": c.evidence_items,
             "cases": [
                 {"reference": case.reference, "status": case.status, "respondent": REDACTED} for case in c.cases.all()
             ],
@@ -161,7 +173,7 @@ def _case_section(case: Case) -> dict:
         "response_lapsed": case.response_lapsed,
         "responses": [
             {"text": r.text, "submitted_at": _when(r.submitted_at), "on_behalf": r.on_behalf}
-            for r in Response.objects.filter(case=case).order_by("submitted_at")
+            for r in case.responses.all()
         ],
         "decisions": [
             {
@@ -175,7 +187,7 @@ def _case_section(case: Case) -> dict:
                 "decided_at": _when(d.decided_at),
                 "confirmed_at": _when(d.confirmed_at),
             }
-            for d in Decision.objects.filter(case=case).order_by("decided_at")
+            for d in case.decisions.all()
         ],
         "appeals": [
             {
@@ -185,11 +197,11 @@ def _case_section(case: Case) -> dict:
                 "reasons": a.reasons,
                 "decided_at": _when(a.decided_at),
             }
-            for a in Appeal.objects.filter(case=case).order_by("lodged_at")
+            for a in case.appeals.all()
         ],
         "police_referrals": [
             {"referred": p.referred_at is not None, "recorded_at": _when(p.recorded_at)}
-            for p in PoliceReferral.objects.filter(case=case).order_by("recorded_at")
+            for p in case.police_referrals.all()
         ],
         "decided_at": _when(case.decided_at),
         "closed_at": _when(case.closed_at),

@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -245,3 +247,17 @@ def test_officer_downloads_the_export_from_the_member_page_and_others_cannot(cli
     assert url not in client.get(f"/admin/members/member/{member.pk}/change/").content.decode()
     assert client.get(url).status_code == 403
     assert AuditEvent.objects.filter(action="member.subject_access_export").count() == 1
+
+
+def test_export_reads_a_fixed_number_of_queries_however_many_cases(officer):
+    def queries_for(cases: int) -> int:
+        member = MemberFactory(with_login=True)
+        for _ in range(cases):
+            case = CaseFactory(respondent=member, awaiting_response=True)
+            Response.objects.create(case=case, text="No.", submitted_by=member.user, submitted_at=timezone.now())
+            DecisionFactory(case=case)
+        with CaptureQueriesContext(connection) as captured:
+            subject_access_export(member=member, actor=officer)
+        return len(captured)
+
+    assert queries_for(1) == queries_for(4)
