@@ -1,34 +1,100 @@
-"""Conflicts of interest: automatic (a party to the case, or the same constituency) and declared."""
+"""Conflicts of interest, written once.
+
+A staff user is conflicted with a case when a party to it (the respondent or the
+complainant) is themselves, shares their constituency, or is named by one of their
+declarations (a member, or a whole constituency). `RULES` states that once, as
+(reason, the party's path on Case, which of the user's ties it is compared with);
+`conflict_reason` reads it over one case in Python and `conflicts_q` turns it into a
+queryset filter, so the triage queue, the admin and the services cannot disagree.
+"""
+
+from dataclasses import dataclass
 
 from django.db.models import Q
 
+from complaints.models import ConflictDeclaration
 from core.roles import member_of
 
 
-def conflict_reason(user, case) -> str | None:
-    """Why `user` may not act on `case`, or None when they have no conflict."""
-    from complaints.models import ConflictDeclaration
+@dataclass(frozen=True)
+class Ties:
+    """What a user is tied to: their own member record and constituency, and what they declared."""
 
-    complainant = case.complaint.complainant
-    respondent = case.respondent
+    me: frozenset = frozenset()
+    my_constituency: frozenset = frozenset()
+    declared_members: dict | None = None  # member id -> declared reason
+    declared_constituencies: dict | None = None  # constituency id -> declared reason
+
+
+def ties_of(user) -> Ties:
+    """The ties of `user` (one query for their declarations)."""
     me = member_of(user)
-    if me is not None:
-        if me.pk == respondent.pk:
-            return "you are the respondent"
-        if complainant is not None and me.pk == complainant.pk:
-            return "you are the complainant"
-        if me.constituency_id and me.constituency_id in {
-            respondent.constituency_id,
-            complainant.constituency_id if complainant else None,
-        }:
-            return "you are a member of the same constituency as a party to the case"
-    parties = [respondent] + ([complainant] if complainant is not None else [])
-    constituencies = [p.constituency_id for p in parties if p.constituency_id]
-    declared = (
-        ConflictDeclaration.objects.filter(user=user)
-        .filter(Q(member__in=[p.pk for p in parties]) | Q(constituency__in=constituencies))
-        .first()
+    members, constituencies = {}, {}
+    if user is not None and getattr(user, "is_authenticated", False):
+        for member_id, constituency_id, reason in ConflictDeclaration.objects.filter(user=user).values_list(
+            "member_id", "constituency_id", "reason"
+        ):
+            if member_id:
+                members.setdefault(member_id, reason)
+            if constituency_id:
+                constituencies.setdefault(constituency_id, reason)
+    return Ties(
+        me=frozenset([me.pk]) if me is not None else frozenset(),
+        my_constituency=frozenset([me.constituency_id]) if me is not None and me.constituency_id else frozenset(),
+        declared_members=members,
+        declared_constituencies=constituencies,
     )
-    if declared is not None:
-        return f"declared conflict ({declared.reason})"
+
+
+# (reason, the party's path on Case, the tie it is compared with), in the order reasons are given.
+RULES: tuple[tuple[str, str, str], ...] = (
+    ("you are the respondent", "respondent_id", "me"),
+    ("you are the complainant", "complaint__complainant_id", "me"),
+    (
+        "you are a member of the same constituency as a party to the case",
+        "respondent__constituency_id",
+        "my_constituency",
+    ),
+    (
+        "you are a member of the same constituency as a party to the case",
+        "complaint__complainant__constituency_id",
+        "my_constituency",
+    ),
+    ("declared conflict ({declared})", "respondent_id", "declared_members"),
+    ("declared conflict ({declared})", "complaint__complainant_id", "declared_members"),
+    ("declared conflict ({declared})", "respondent__constituency_id", "declared_constituencies"),
+    ("declared conflict ({declared})", "complaint__complainant__constituency_id", "declared_constituencies"),
+)
+
+
+def _walk(case, path: str):
+    """The value at `path` (Django's `a__b_id` notation) on an in-memory case; None past a missing link."""
+    value = case
+    for part in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+def conflict_reason(user, case, ties: Ties | None = None) -> str | None:
+    """Why `user` may not act on `case`, in words, or None when they have no conflict."""
+    ties = ties if ties is not None else ties_of(user)
+    for reason, path, tie in RULES:
+        value = _walk(case, path)
+        held = getattr(ties, tie)
+        if value is not None and value in held:
+            declared = held[value] if isinstance(held, dict) else ""
+            return reason.format(declared=declared)
     return None
+
+
+def conflicts_q(user, ties: Ties | None = None, prefix: str = "") -> Q:
+    """The cases `user` is conflicted with, as a filter on Case (or on a model reaching Case by `prefix`)."""
+    ties = ties if ties is not None else ties_of(user)
+    q = Q(pk__in=[])
+    for _reason, path, tie in RULES:
+        held = getattr(ties, tie)
+        if held:
+            q |= Q(**{f"{prefix}{path}__in": sorted(held)})
+    return q

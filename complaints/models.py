@@ -221,26 +221,6 @@ class Evidence(models.Model):
         return f"{self.channel} {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
-class CaseEvent(models.Model):
-    """The case's timeline: one row per action, written by the service that acted."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.case} {self.action}"
-
-
 class Response(models.Model):
     """The respondent's answer to the notice of allegations."""
 

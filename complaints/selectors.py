@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from complaints.conflicts import conflicts_q
 from complaints.models import (
     Appeal,
     Case,
@@ -18,6 +20,7 @@ from complaints.models import (
 )
 from core import roles
 from core.errors import NotFound
+from members.models import Member
 
 
 def _conf(name):
@@ -86,33 +89,6 @@ def case_list(*, user, now=None):
     return qs.select_related("respondent__constituency", "complaint", "assigned_to").order_by(
         "-severity", "-evidence_count", "opened_at", "pk"
     )
-
-
-def conflicts_q(user) -> Q:
-    """Cases `user` has a conflict on: a party, the same constituency as a party, or a declared conflict."""
-    from complaints.models import ConflictDeclaration
-
-    q = Q(pk__in=[])
-    me = roles.member_of(user)
-    member_ids, constituency_ids = set(), set()
-    if me is not None:
-        member_ids.add(me.pk)
-        if me.constituency_id:
-            constituency_ids.add(me.constituency_id)
-    for member_id, constituency_id in ConflictDeclaration.objects.filter(user=user).values_list(
-        "member_id", "constituency_id"
-    ):
-        member_ids.add(member_id)
-        constituency_ids.add(constituency_id)
-    member_ids.discard(None)
-    constituency_ids.discard(None)
-    if member_ids:
-        q |= Q(respondent__in=member_ids) | Q(complaint__complainant__in=member_ids)
-    if constituency_ids:
-        q |= Q(respondent__constituency__in=constituency_ids) | Q(
-            complaint__complainant__constituency__in=constituency_ids
-        )
-    return q
 
 
 def case_queue(*, user):
@@ -326,10 +302,6 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
 
     Internal to officers: never shown to complainants, respondents or in published figures.
     """
-    from django.db.models import Count, Max, Min
-
-    from members.models import Member
-
     rows = (
         Evidence.objects.filter(complaint=complaint)
         .values("sender_key", "member_id")
@@ -369,6 +341,4 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
 
 def reads_outside_team():
     """Staff reads of cases by people who were not on the case's team when they read it."""
-    from audit.models import AuditEvent
-
     return AuditEvent.objects.filter(action="case.read_outside_team").order_by("-seq")

@@ -1,25 +1,38 @@
-"""The case workflow of DESIGN.md §4 as one table.
+"""The action registry: every workflow action and measure on a case, declared once.
 
-`TRANSITIONS` drives the services' checks (`ensure_allowed`), the `allowed_actions`
-the API returns and the buttons the admin shows, so the three cannot disagree.
+Each `Entry` of `ACTIONS` gives an action's transition (the states it may be taken
+from and the state it leads to, or none for a measure beside the workflow), who may
+take it, its guard, and where its service, API input serializer and admin form live.
+The services check it (`check`), the API and the admin find their serializer, form
+and service here, `allowed_actions` and the admin buttons are read from it, and the
+OpenAPI schema lists its serializers; a test proves every `Action` has exactly one
+entry whose three parts resolve.
+
+Adding an action: a member of `Action`, one `Entry` below, the service (which calls
+`services.cases.common.begin`), an input serializer in `api/actions.py` and a form in
+`admin/forms.py`.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from complaints.conflicts import conflict_reason
+from complaints import guards
+from complaints.conflicts import conflict_reason, ties_of
 from complaints.models import Case
 from core import roles
 from core.errors import ConflictError, PermissionDenied
 
 S = Case.Status
+OPEN = tuple(Case.OPEN_STATUSES)
 
 
 class Action(StrEnum):
+    # The workflow (DESIGN.md §4): each moves the case on, or keeps it where it is.
     OPEN_INVESTIGATION = "open_investigation"
     DISMISS = "dismiss"
     RESOLVE_INFORMALLY = "resolve_informally"
@@ -33,6 +46,12 @@ class Action(StrEnum):
     SET_APPEAL_PANEL = "set_appeal_panel"
     DECIDE_APPEAL = "decide_appeal"
     CLOSE = "close"
+    # Measures beside the workflow: any open stage, the status does not change.
+    POLICE_REFERRAL = "police_referral"
+    INTERIM_SUSPENSION_IMPOSE = "interim_suspension_impose"
+    INTERIM_SUSPENSION_REVIEW = "interim_suspension_review"
+    # Opening a case on a complaint, for a member identified after filing.
+    OPEN_CASE = "open_case"
 
 
 # Who may act, beyond holding a role:
@@ -45,16 +64,21 @@ CONFIRMING_PANEL_MEMBER = "confirming_panel_member"
 
 
 @dataclass(frozen=True)
-class Transition:
+class Entry:
+    """One action: its transition, who may take it, its guard, and its service, serializer and form."""
+
+    label: str
     sources: tuple[str, ...]
     target: str | None  # None: the status does not change
     actors: tuple[str, ...]  # roles.OFFICER / roles.PANEL, or the person-based names above
-    guard: object = None  # guard(case, actor, now) -> refusal message or None (409)
-    label: str = ""
-    needs_conflict_check: bool = True
-    extra: dict = field(default_factory=dict)
+    service: str  # "module.function" of the one service that takes the action
+    serializer: str  # "module.Class" of the API input serializer
+    form: str  # "module.Class" of the admin form
+    guard: object = None  # guard(case, actor, now) -> refusal in words or None (409)
+    measure: bool = False  # a step beside the workflow: listed apart, never changes the status
+    on_complaint: bool = False  # taken on a complaint, for a case that does not exist yet
     # Where the target depends on the state the case is in ({source: target}).
-    target_by_source: dict = field(default_factory=dict)
+    target_by_source: tuple[tuple[str, str], ...] = ()
     # Where the action leaves something awaiting a second panel member's confirmation.
     target_if_pending: str | None = None
 
@@ -62,167 +86,128 @@ class Transition:
         """The status the case moves to from `source` (None: unchanged)."""
         if pending and self.target_if_pending is not None:
             return self.target_if_pending
-        return self.target_by_source.get(source, self.target)
+        return dict(self.target_by_source).get(source, self.target)
 
 
-def _before_response_deadline(case, actor, now):
-    # Nobody, not even an officer on the respondent's behalf, answers late: after the
-    # deadline the officer continues without a response and the lapse is recorded.
-    if case.response_due and now > case.response_due:
-        return "The response deadline has passed; an officer may continue without a response."
-    return None
+_SERVICES = "complaints.services.cases"
+_API = "complaints.api.actions"
+_FORMS = "complaints.admin.forms"
 
 
-def _after_response_deadline(case, actor, now):
-    if case.response_due and now <= case.response_due:
-        return "The response deadline has not passed yet."
-    return None
+def _entry(label, sources, target, actors, service, serializer, form, **kw) -> Entry:
+    return Entry(
+        label, sources, target, actors, f"{_SERVICES}.{service}", f"{_API}.{serializer}", f"{_FORMS}.{form}", **kw
+    )
 
 
-def _latest_decision(case):
-    decisions = getattr(case, "_prefetched_objects_cache", {}).get("decisions")
-    if decisions is not None:
-        return max(decisions, key=lambda d: (d.decided_at, d.pk), default=None)
-    return case.decisions.order_by("-decided_at", "-pk").first()
-
-
-def pending_appeal(case):
-    """The appeal decided with a variation that awaits a second appeal panel member, or None."""
-    appeals = getattr(case, "_prefetched_objects_cache", {}).get("appeals")
-    if appeals is None:
-        appeals = case.appeals.filter(needs_confirmation=True, confirmed_at__isnull=True).exclude(outcome="")
-    return next((a for a in appeals if a.awaiting_confirmation), None)
-
-
-def awaiting_confirmation(case):
-    """What on `case` awaits a second panel member's confirmation: a Decision, an Appeal, or None."""
-    if case.status == S.APPEAL:
-        return pending_appeal(case)
-    if case.status == S.DECIDED:
-        decision = _latest_decision(case)
-        if decision is not None and not decision.in_effect:
-            return decision
-    return None
-
-
-def _awaits_confirmation(case, actor, now):
-    pending = awaiting_confirmation(case)
-    if pending is None:
-        return "There is no decision waiting for confirmation."
-    if pending.decided_by_id == actor.pk:
-        if case.status == S.APPEAL:
-            return "A second member of the appeal panel must confirm the appeal decision."
-        return "A second member of the panel must confirm the decision."
-    return None
-
-
-def confirmers(case) -> list:
-    """The panel members who may confirm what awaits confirmation on `case` (empty when nothing does)."""
-    pending = awaiting_confirmation(case)
-    if pending is None:
-        return []
-    panel = case.appeal_panel.all() if case.status == S.APPEAL else case.panel.all()
-    return [u for u in panel if u.pk != pending.decided_by_id and not conflict_reason(u, case)]
-
-
-def _notice_issued(case, actor, now):
-    if case.notice_issued_at is None:
-        return "Issue the notice of allegations before referring the case to a panel."
-    return None
-
-
-def _appeal_open(case, actor, now):
-    from complaints.models import Appeal
-
-    decision = _latest_decision(case)
-    if decision is None or decision.outcome != decision.Outcome.UPHELD:
-        return "There is no upheld decision to appeal."
-    if not decision.in_effect:
-        return "The decision awaits a second panel member's confirmation; it can be appealed once confirmed."
-    if now > decision.appeal_due:
-        return (
-            f"The appeal window has closed: it ended {timezone.localtime(decision.appeal_due):%d %b %Y %H:%M}, "
-            f"{settings.CONDUCT['APPEAL_DAYS']} days after the decision took effect."
-        )
-    if Appeal.objects.filter(decision=decision).exists():
-        return "An appeal against this decision has already been lodged."
-    return None
-
-
-def _appeal_undecided(case, actor, now):
-    if pending_appeal(case) is not None:
-        return "The appeal has been decided; it awaits a second member of the appeal panel's confirmation."
-    return None
-
-
-def _appeal_panel_set(case, actor, now):
-    if not case.appeal_panel.exists():
-        return "The appeal panel has not been set."
-    return _appeal_undecided(case, actor, now)
-
-
-def _closable(case, actor, now):
-    decision = _latest_decision(case)
-    if decision is None:
-        return "There is no decision."
-    if not decision.in_effect:
-        return "The decision awaits a second panel member's confirmation."
-    if decision.outcome == decision.Outcome.UPHELD and now <= decision.appeal_due:
-        return "The appeal window is still open."
-    return None
-
-
-TRANSITIONS: dict[Action, Transition] = {
-    Action.OPEN_INVESTIGATION: Transition((S.RECEIVED,), S.INVESTIGATION, (roles.OFFICER,), label="Open investigation"),
-    Action.DISMISS: Transition((S.RECEIVED, S.INVESTIGATION), S.DISMISSED, (roles.OFFICER,), label="Dismiss"),
-    Action.RESOLVE_INFORMALLY: Transition(
-        (S.RECEIVED, S.INVESTIGATION), S.DECIDED, (roles.OFFICER,), label="Resolve informally"
+OFFICER = (roles.OFFICER,)
+ACTIONS: dict[Action, Entry] = {
+    Action.OPEN_INVESTIGATION: _entry(
+        "Open investigation", (S.RECEIVED,), S.INVESTIGATION, OFFICER,
+        "investigation.case_open_investigation", "OpenInvestigationSerializer", "OpenInvestigationForm",
     ),
-    Action.ISSUE_NOTICE: Transition((S.INVESTIGATION,), S.AWAITING_RESPONSE, (roles.OFFICER,), label="Issue notice"),
-    Action.RECORD_RESPONSE: Transition(
-        (S.AWAITING_RESPONSE,),
-        S.INVESTIGATION,
-        (RESPONDENT, roles.OFFICER),
-        _before_response_deadline,
-        label="Record response",
+    Action.DISMISS: _entry(
+        "Dismiss", (S.RECEIVED, S.INVESTIGATION), S.DISMISSED, OFFICER,
+        "investigation.case_dismiss", "DismissSerializer", "DismissForm",
     ),
-    Action.CONTINUE_WITHOUT_RESPONSE: Transition(
-        (S.AWAITING_RESPONSE,),
-        S.INVESTIGATION,
-        (roles.OFFICER,),
-        _after_response_deadline,
-        label="Continue without response",
+    Action.RESOLVE_INFORMALLY: _entry(
+        "Resolve informally", (S.RECEIVED, S.INVESTIGATION), S.DECIDED, OFFICER,
+        "investigation.case_resolve_informally", "ResolveInformallySerializer", "ResolveInformallyForm",
     ),
-    Action.REFER_TO_PANEL: Transition(
-        (S.INVESTIGATION,), S.PANEL, (roles.OFFICER,), _notice_issued, label="Refer to panel"
+    Action.ISSUE_NOTICE: _entry(
+        "Issue notice", (S.INVESTIGATION,), S.AWAITING_RESPONSE, OFFICER,
+        "notice.case_issue_notice", "IssueNoticeSerializer", "IssueNoticeForm",
     ),
-    Action.DECIDE: Transition((S.PANEL,), S.DECIDED, (PANEL_MEMBER,), label="Decide"),
+    Action.RECORD_RESPONSE: _entry(
+        "Record response", (S.AWAITING_RESPONSE,), S.INVESTIGATION, (RESPONDENT, roles.OFFICER),
+        "notice.case_record_response", "RecordResponseSerializer", "RecordResponseForm",
+        guard=guards.before_response_deadline,
+    ),
+    Action.CONTINUE_WITHOUT_RESPONSE: _entry(
+        "Continue without response", (S.AWAITING_RESPONSE,), S.INVESTIGATION, OFFICER,
+        "notice.case_continue_without_response", "ContinueWithoutResponseSerializer", "ContinueWithoutResponseForm",
+        guard=guards.after_response_deadline,
+    ),
+    Action.REFER_TO_PANEL: _entry(
+        "Refer to panel", (S.INVESTIGATION,), S.PANEL, OFFICER,
+        "decisions.case_refer_to_panel", "ReferToPanelSerializer", "ReferToPanelForm",
+        guard=guards.notice_issued,
+    ),
+    Action.DECIDE: _entry(
+        "Decide", (S.PANEL,), S.DECIDED, (PANEL_MEMBER,),
+        "decisions.case_decide", "DecideSerializer", "DecideForm",
+    ),
     # Confirms a first decision (the case stays decided) or an appeal's variation (the case closes).
-    Action.CONFIRM_DECISION: Transition(
-        (S.DECIDED, S.APPEAL),
-        None,
-        (CONFIRMING_PANEL_MEMBER,),
-        _awaits_confirmation,
-        label="Confirm decision",
-        target_by_source={S.APPEAL: S.CLOSED},
+    Action.CONFIRM_DECISION: _entry(
+        "Confirm decision", (S.DECIDED, S.APPEAL), None, (CONFIRMING_PANEL_MEMBER,),
+        "decisions.case_confirm_decision", "ConfirmDecisionSerializer", "ConfirmDecisionForm",
+        guard=guards.awaits_confirmation, target_by_source=((S.APPEAL, S.CLOSED),),
     ),
-    Action.LODGE_APPEAL: Transition(
-        (S.DECIDED,), S.APPEAL, (RESPONDENT, roles.OFFICER), _appeal_open, label="Lodge appeal"
+    Action.LODGE_APPEAL: _entry(
+        "Lodge appeal", (S.DECIDED,), S.APPEAL, (RESPONDENT, roles.OFFICER),
+        "appeals.case_lodge_appeal", "LodgeAppealSerializer", "LodgeAppealForm",
+        guard=guards.appeal_open,
     ),
-    Action.SET_APPEAL_PANEL: Transition(
-        (S.APPEAL,), None, (roles.OFFICER,), _appeal_undecided, label="Set appeal panel"
+    Action.SET_APPEAL_PANEL: _entry(
+        "Set appeal panel", (S.APPEAL,), None, OFFICER,
+        "appeals.case_set_appeal_panel", "SetAppealPanelSerializer", "SetAppealPanelForm",
+        guard=guards.appeal_undecided,
     ),
     # A variation that suspends or expels stays in appeal until confirm_decision.
-    Action.DECIDE_APPEAL: Transition(
-        (S.APPEAL,),
-        S.CLOSED,
-        (APPEAL_PANEL_MEMBER,),
-        _appeal_panel_set,
-        label="Decide appeal",
-        target_if_pending=S.APPEAL,
+    Action.DECIDE_APPEAL: _entry(
+        "Decide appeal", (S.APPEAL,), S.CLOSED, (APPEAL_PANEL_MEMBER,),
+        "appeals.case_decide_appeal", "DecideAppealSerializer", "DecideAppealForm",
+        guard=guards.appeal_panel_set, target_if_pending=S.APPEAL,
     ),
-    Action.CLOSE: Transition((S.DECIDED,), S.CLOSED, (roles.OFFICER,), _closable, label="Close"),
-}
+    Action.CLOSE: _entry(
+        "Close", (S.DECIDED,), S.CLOSED, OFFICER,
+        "closing.case_close", "CloseSerializer", "CloseForm",
+        guard=guards.closable,
+    ),
+    Action.POLICE_REFERRAL: _entry(
+        "Record police referral", OPEN, None, OFFICER,
+        "measures.case_record_police_referral", "PoliceReferralInputSerializer", "PoliceReferralForm",
+        measure=True,
+    ),
+    Action.INTERIM_SUSPENSION_IMPOSE: _entry(
+        "Impose interim suspension", OPEN, None, OFFICER,
+        "measures.interim_suspension_impose", "InterimSuspensionInputSerializer", "InterimSuspensionImposeForm",
+        guard=guards.no_open_interim, measure=True,
+    ),
+    Action.INTERIM_SUSPENSION_REVIEW: _entry(
+        "Review interim suspension", OPEN, None, OFFICER,
+        "measures.interim_suspension_review", "InterimReviewInputSerializer", "InterimSuspensionReviewForm",
+        guard=guards.open_interim, measure=True,
+    ),
+    Action.OPEN_CASE: _entry(
+        "Open case", (S.RECEIVED,), S.RECEIVED, OFFICER,
+        "investigation.case_open", "CaseOpenSerializer", "CaseOpenForm",
+        guard=guards.no_case_yet, on_complaint=True,
+    ),
+}  # fmt: skip
+
+
+def entry(action: Action | str) -> Entry:
+    """The registry entry of `action`; an unknown name is refused in words (409)."""
+    try:
+        return ACTIONS[Action(action)]
+    except ValueError:
+        raise ConflictError(f"There is no action called '{action}'.") from None
+
+
+@cache
+def service_of(action: Action):
+    return import_string(ACTIONS[action].service)
+
+
+@cache
+def serializer_of(action: Action):
+    return import_string(ACTIONS[action].serializer)
+
+
+@cache
+def form_of(action: Action):
+    return import_string(ACTIONS[action].form)
 
 
 def _actor_matches(case, actor, who: str) -> bool:
@@ -238,40 +223,70 @@ def _actor_matches(case, actor, who: str) -> bool:
     return roles.has_role(actor, who)
 
 
-def check(case: Case, action: Action | str, actor, now: dt.datetime | None = None) -> Transition:
-    """Raise the refusal for `actor` taking `action` on `case` now; return the transition."""
+def _who(actors: tuple[str, ...]) -> str:
+    words = {
+        roles.OFFICER: "a compliance officer",
+        roles.PANEL: "a panel member",
+        RESPONDENT: "the respondent",
+        PANEL_MEMBER: "a member of this case's panel",
+        APPEAL_PANEL_MEMBER: "a member of this case's appeal panel",
+        CONFIRMING_PANEL_MEMBER: "another member of the panel that decided",
+    }
+    return " or ".join(words[a] for a in actors)
+
+
+def check(case: Case, action: Action | str, actor, now: dt.datetime | None = None, ties=None) -> Entry:
+    """Raise the refusal, in words, for `actor` taking `action` on `case` now; return the entry.
+
+    Who (role or person: 403), then conflicts of interest (403), then the state (409),
+    then the entry's guard (409).
+    """
     now = now or timezone.now()
-    try:
-        action = Action(action)
-    except ValueError:
-        raise ConflictError(f"Unknown action '{action}'.") from None
-    transition = TRANSITIONS[action]
-    if not any(_actor_matches(case, actor, who) for who in transition.actors):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} on this case.")
-    acting_as_respondent = RESPONDENT in transition.actors and _actor_matches(case, actor, RESPONDENT)
-    if transition.needs_conflict_check and not acting_as_respondent:
-        reason = conflict_reason(actor, case)
+    the_entry = entry(action)
+    action = Action(action)
+    if not any(_actor_matches(case, actor, who) for who in the_entry.actors):
+        raise PermissionDenied(f"Only {_who(the_entry.actors)} may {the_entry.label.lower()} on this case.")
+    acting_as_respondent = RESPONDENT in the_entry.actors and _actor_matches(case, actor, RESPONDENT)
+    if not acting_as_respondent:
+        reason = conflict_reason(actor, case, ties)
         if reason:
             raise PermissionDenied(f"Conflict of interest: {reason}.")
-    if case.status not in transition.sources:
-        raise ConflictError(f"'{action.value}' is not allowed while the case is {case.get_status_display()}.")
-    if transition.guard is not None:
-        refusal = transition.guard(case, actor, now)
+    if case.status not in the_entry.sources:
+        raise ConflictError(f"{the_entry.label} is not possible while the case is {case.get_status_display()}.")
+    if the_entry.guard is not None:
+        refusal = the_entry.guard(case, actor, now)
         if refusal:
             raise ConflictError(refusal)
-    return transition
+    return the_entry
+
+
+def refusal(case: Case, action: Action | str, actor, now: dt.datetime | None = None, ties=None) -> str | None:
+    """Why `actor` may not take `action` on `case` now, in words, or None."""
+    try:
+        check(case, action, actor, now, ties)
+    except (ConflictError, PermissionDenied) as exc:
+        return exc.message
+    return None
+
+
+def _allowed(case: Case, actor, now, *, measures: bool) -> list[str]:
+    now = now or timezone.now()
+    ties = ties_of(actor)
+    return [
+        action.value
+        for action, the_entry in ACTIONS.items()
+        if the_entry.measure == measures
+        and not the_entry.on_complaint
+        and case.status in the_entry.sources
+        and refusal(case, action, actor, now, ties) is None
+    ]
 
 
 def allowed_actions(case: Case, actor, now: dt.datetime | None = None) -> list[str]:
-    """The actions `actor` may take on `case` now, in table order."""
-    now = now or timezone.now()
-    allowed = []
-    for action, transition in TRANSITIONS.items():
-        if case.status not in transition.sources:
-            continue
-        try:
-            check(case, action, actor, now)
-        except (ConflictError, PermissionDenied):
-            continue
-        allowed.append(action.value)
-    return allowed
+    """The workflow actions `actor` may take on `case` now, in table order."""
+    return _allowed(case, actor, now, measures=False)
+
+
+def allowed_measures(case: Case, actor, now: dt.datetime | None = None) -> list[str]:
+    """The measures (police referral, interim suspension) `actor` may take on `case` now."""
+    return _allowed(case, actor, now, measures=True)

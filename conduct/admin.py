@@ -5,41 +5,26 @@ officers change rules only; superusers everything; auditors and panel members on
 """
 
 from django.contrib import admin
-from django.db import transaction
 
-from audit.services import audit_record
+from audit.mixins import AuditedModelAdmin
 from conduct.models import Category, CodeVersion, GuidanceEntry, IndicatorPhrase, Rule, SanctionType
 
 
-class AuditedAdminMixin:
-    """Record every add and change made through the admin in the audit log."""
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.{'change' if change else 'add'}",
-                obj=obj,
-                data={"via": "admin", "fields": sorted(form.changed_data)},
-            )
-
-
 @admin.register(CodeVersion)
-class CodeVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CodeVersionAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ("version", "title", "in_force_from", "in_force_until")
     ordering = ("version",)
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ("name", "code", "default_severity", "discriminatory")
     list_filter = ("default_severity", "discriminatory")
     search_fields = ("name", "code")
 
 
 @admin.register(Rule)
-class RuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RuleAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ("code", "title", "category", "severity", "code_version")
     list_filter = ("code_version", "category", "severity")
     search_fields = ("code", "title", "text")
@@ -52,14 +37,14 @@ class RuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SanctionType)
-class SanctionTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SanctionTypeAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ("level", "name", "code", "max_duration_days", "fixed_term", "needs_full_panel", "bars_rejoining")
     list_display_links = ("name",)
     ordering = ("level",)
 
 
 @admin.register(GuidanceEntry)
-class GuidanceEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class GuidanceEntryAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ("category", "severity", "prior_record", "min_sanction", "max_sanction")
     list_filter = ("category", "severity", "prior_record")
     list_select_related = ("category", "min_sanction", "max_sanction")
@@ -67,7 +52,7 @@ class GuidanceEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorPhrase)
-class IndicatorPhraseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class IndicatorPhraseAdmin(AuditedModelAdmin, admin.ModelAdmin):
     """The indicator lexicon that flags evidence; officers keep it up to date. Changes apply to new uploads."""
 
     list_display = ("text", "kind", "category", "severity", "active", "updated_at")

@@ -1,3 +1,6 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -165,10 +168,6 @@ class IndicatorPhrase(models.Model):
         return f"{self.category.code}: {self.text}"
 
     def clean(self):
-        import re
-
-        from django.core.exceptions import ValidationError
-
         if self.kind == self.Kind.PATTERN:
             try:
                 re.compile(self.text)

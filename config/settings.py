@@ -185,7 +185,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DecisionOutcomeEnum": "complaints.models.Decision.Outcome",
-        "AppealOutcomeEnum": [("dismissed", "dismissed"), ("upheld", "upheld"), ("varied", "varied")],
+        "AppealOutcomeEnum": "complaints.models.Appeal.Outcome",
         "DismissReasonEnum": "complaints.models.Case.DismissReason",
     },
 }

@@ -61,35 +61,21 @@ class CSVExportMixin:
 
     csv_chunk = 2000
     csv_filename = "export"
+    # on_export(request, name, rows, filters): called once per export before it streams, e.g. to audit it.
+    on_export = None
 
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         paginator = IndexedPaginator(self.filter_queryset(self.get_queryset()), self.csv_chunk)
-        self._audit_export(request, paginator.count)
+        if self.on_export is not None:
+            filters = {k: v for k, v in request.query_params.items() if k != "format"}
+            type(self).on_export(request, self.csv_filename, paginator.count, filters)
         return StreamingHttpResponse(
             self._csv_lines(paginator),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{self.csv_filename}.csv"'},
         )
-
-    def _audit_export(self, request, rows: int) -> None:
-        """A staff export is a read of every row in it: one audit event with the filters and the count."""
-        from django.db import transaction
-
-        from audit.services import audit_record
-
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action=f"{self.csv_filename}.export",
-                object_type="export",
-                object_id=self.csv_filename,
-                data={
-                    "filters": {k: v for k, v in request.query_params.items() if k != "format"},
-                    "rows": rows,
-                },
-            )
 
     def _csv_lines(self, paginator):
         writer = csv.writer(_Echo())

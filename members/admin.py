@@ -11,8 +11,11 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
 
+from audit.events import Event
+from audit.mixins import AuditedModelAdmin
 from audit.services import audit_record
 from members.models import Constituency, Identity, Member, Region
+from members.services import member_identities_changed
 
 
 @admin.register(Region)
@@ -45,7 +48,8 @@ class IdentityInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    audit_names = {"add": Event.MEMBER_ADD, "change": Event.MEMBER_CHANGE}
     list_display = ("membership_number", "name", "constituency", "status", "standing")
     list_filter = (("constituency__region", admin.RelatedFieldListFilter), "status", "standing")
     search_fields = ("membership_number", "first_name", "last_name", "email")
@@ -81,33 +85,19 @@ class MemberAdmin(admin.ModelAdmin):
             member = self.get_object(request, unquote(object_id))
             if member is not None:
                 with transaction.atomic():
-                    audit_record(actor=request.user, action="member.read", obj=member, data={"via": "admin"})
+                    audit_record(actor=request.user, action=Event.MEMBER_READ, obj=member, data={"via": "admin"})
         return response
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action="member.change" if change else "member.add",
-                obj=obj,
-                data={"via": "admin", "fields": sorted(form.changed_data)},
-            )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
-        if formset.model is not Identity:
-            return
-        added = [str(i) for i in formset.new_objects]
-        changed = [str(i) for i, _ in formset.changed_objects]
-        removed = [str(i) for i in formset.deleted_objects]
-        if added or changed or removed:
+        if formset.model is Identity:
             # Inside the change form's transaction (ModelAdmin.changeform_view is atomic).
-            audit_record(
+            member_identities_changed(
+                member=form.instance,
                 actor=request.user,
-                action="member.identities",
-                obj=form.instance,
-                data={"via": "admin", "added": added, "changed": changed, "removed": removed},
+                added=formset.new_objects,
+                changed=[i for i, _ in formset.changed_objects],
+                removed=formset.deleted_objects,
             )
 
 

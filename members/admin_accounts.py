@@ -15,6 +15,7 @@ from django.db import transaction
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from audit.events import Event
 from audit.services import audit_record
 
 User = get_user_model()
@@ -72,7 +73,7 @@ class AuditedUserAdmin(AuditedDeletesMixin, UserAdmin):
         permissions = set(user.user_permissions.values_list("codename", flat=True))
         _account_event(
             request,
-            "account.change" if change else "account.create",
+            Event.ACCOUNT_CHANGE if change else Event.ACCOUNT_CREATE,
             user,
             fields=_changed_fields(form),
             roles_added=sorted(groups - before["groups"]),
@@ -89,12 +90,12 @@ class AuditedUserAdmin(AuditedDeletesMixin, UserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = self.get_object(request, id)
-                _account_event(request, "account.password", user, usable=user.has_usable_password())
+                _account_event(request, Event.ACCOUNT_PASSWORD, user, usable=user.has_usable_password())
         return response
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            _account_event(request, "account.delete", obj, roles=_names(obj.groups.all()))
+            _account_event(request, Event.ACCOUNT_DELETE, obj, roles=_names(obj.groups.all()))
             super().delete_model(request, obj)
 
 
@@ -110,7 +111,7 @@ class AuditedGroupAdmin(AuditedDeletesMixin, GroupAdmin):
         after = set(group.permissions.values_list("codename", flat=True))
         audit_record(
             actor=request.user,
-            action="role.change" if change else "role.create",
+            action=Event.ROLE_CHANGE if change else Event.ROLE_CREATE,
             obj=group,
             object_type="auth.group",
             data={
@@ -126,7 +127,7 @@ class AuditedGroupAdmin(AuditedDeletesMixin, GroupAdmin):
         with transaction.atomic():
             audit_record(
                 actor=request.user,
-                action="role.delete",
+                action=Event.ROLE_DELETE,
                 obj=obj,
                 object_type="auth.group",
                 data={"via": "admin", "role": obj.name, "members": obj.user_set.count()},
@@ -140,11 +141,11 @@ class AuditedTokenAdmin(AuditedDeletesMixin, TokenAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            _account_event(request, "account.token", obj.user, issued=True)
+            _account_event(request, Event.ACCOUNT_TOKEN, obj.user, issued=True)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            _account_event(request, "account.token", obj.user, issued=False)
+            _account_event(request, Event.ACCOUNT_TOKEN_REVOKE, obj.user, issued=False)
             super().delete_model(request, obj)
 
 

@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from audit.events import Event
 from audit.services import audit_record
 from core import roles
 from core.errors import ValidationError
@@ -244,7 +245,7 @@ def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
     return owned
 
 
-def _store_chunk(rows: list[_Row], places: _Places, result: ImportResult, now) -> None:
+def _store_chunk(rows: list[_Row], places: _Places, result: ImportResult, now, actor=None) -> None:
     """Create, update or leave alone the members of one chunk, in a fixed number of queries."""
     existing = {m.membership_number: m for m in Member.objects.filter(membership_number__in=[r.number for r in rows])}
     current: dict[int, list[tuple]] = {}
@@ -298,7 +299,7 @@ def _store_chunk(rows: list[_Row], places: _Places, result: ImportResult, now) -
         Identity.objects.bulk_create(add)
         result.identities_created += len(add)
         # Evidence waiting on these senders is attributed by complaints (members.signals).
-        identities_registered.send(sender=Identity, identities=add)
+        identities_registered.send(sender=Identity, identities=add, actor=actor)
 
 
 def _update_members(members: list[Member], now) -> None:
@@ -378,7 +379,7 @@ def member_import_rows(
         def flush():
             kept = places.resolve(pending, reject)
             if kept:
-                _store_chunk(kept, places, result, now)
+                _store_chunk(kept, places, result, now, actor)
             pending.clear()
             if progress is not None:
                 progress(result.rows, total)
@@ -403,7 +404,7 @@ def member_import_rows(
         result.digest = digest.hexdigest()
         audit_record(
             actor=actor,
-            action="members.import",
+            action=Event.MEMBERS_IMPORT,
             object_type="members.member",
             object_id="import",
             data={**result.counts(), "digest": result.digest},
@@ -477,7 +478,7 @@ def account_create_or_update(*, username: str, role: str, membership_number=None
         member.save(update_fields=["user", "updated_at"])
     audit_record(
         actor=actor,
-        action="account.create" if created else "account.update",
+        action=Event.ACCOUNT_CREATE if created else Event.ACCOUNT_CHANGE,
         obj=user,
         object_type="auth.user",
         data={
@@ -488,3 +489,28 @@ def account_create_or_update(*, username: str, role: str, membership_number=None
         },
     )
     return user, created
+
+
+@transaction.atomic
+def member_identities_changed(*, member: Member, actor, added=(), changed=(), removed=(), via: str = "admin") -> None:
+    """Record identities added, changed or removed on a member, by `actor`, and tell complaints.
+
+    The identities are already saved (or deleted) in the caller's transaction. Evidence
+    waiting on the added or changed senders is attributed, and cases opened, as `actor`.
+    """
+    if not (added or changed or removed):
+        return
+    audit_record(
+        actor=actor,
+        action=Event.MEMBER_IDENTITIES,
+        obj=member,
+        data={
+            "via": via,
+            "added": [str(i) for i in added],
+            "changed": [str(i) for i in changed],
+            "removed": [str(i) for i in removed],
+        },
+    )
+    registered = [*added, *changed]
+    if registered:
+        identities_registered.send(sender=Identity, identities=registered, actor=actor)

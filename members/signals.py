@@ -1,21 +1,13 @@
 """The one signal that crosses from members to complaints.
 
-`identities_registered` is sent, inside the writing transaction, whenever identities
-are added to members (one at a time in the admin, or in bulk by `import_members`),
-with `identities`: the Identity rows. complaints handles it by attributing evidence
-that was waiting on those senders and opening cases (complaints.handlers).
+`identities_registered` is sent by members' services, inside the writing transaction,
+whenever identities are added to members (in the admin through
+`member_identities_changed`, or in bulk by `import_members`), with `identities` (the
+Identity rows) and `actor` (who registered them). complaints handles it by attributing
+evidence that was waiting on those senders and opening cases as that actor
+(complaints.handlers).
 """
 
-from django.db.models.signals import post_save
-from django.dispatch import Signal, receiver
-
-from members.models import Identity
+from django.dispatch import Signal
 
 identities_registered = Signal()
-
-
-@receiver(post_save, sender=Identity, dispatch_uid="members.identity_saved")
-def _identity_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:  # loading fixtures
-        return
-    identities_registered.send(sender=Identity, identities=[instance])

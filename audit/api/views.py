@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import selectors
+from audit.events import audit_csv_export
 from audit.models import AuditEvent
 from audit.services import audit_verify
 from core import roles
@@ -50,6 +51,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventListApi(CSVExportMixin, generics.ListAPIView):
+    on_export = audit_csv_export
     """Every write and staff read, oldest first; filters case, actor, action, after, before."""
 
     permission_classes = [AUDIT_READERS]

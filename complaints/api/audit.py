@@ -12,6 +12,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.events import Event, audit_csv_export
 from audit.services import audit_record
 from complaints import selectors
 from complaints.models import Sanction, sanctions_in_force_q
@@ -173,6 +174,7 @@ class AuditSanctionSerializer(serializers.ModelSerializer):
 
 
 class AuditSanctionListApi(CSVExportMixin, generics.ListAPIView):
+    on_export = audit_csv_export
     """The sanction register with every filter of API.md; `?format=csv` exports the whole list."""
 
     permission_classes = [AUDIT_READERS]
@@ -205,7 +207,7 @@ class AuditMemberHistoryApi(APIView):
         if member is None:
             raise NotFound("No member with that number.")
         with transaction.atomic():
-            audit_record(actor=request.user, action="member.read", obj=member, data={"via": "api.history"})
+            audit_record(actor=request.user, action=Event.MEMBER_READ, obj=member, data={"via": "api.history"})
         entries = HistoryEntrySerializer(selectors.member_history(member=member), many=True).data
         response = Response(entries)
         if getattr(request.accepted_renderer, "format", None) == "csv":
@@ -222,6 +224,7 @@ class AccessSerializer(serializers.Serializer):
 
 
 class AuditAccessApi(CSVExportMixin, generics.ListAPIView):
+    on_export = audit_csv_export
     """Case reads by staff who are not on that case's team (investigator, panel, appeal panel)."""
 
     permission_classes = [role_permission(roles.AUDITOR)]

@@ -8,18 +8,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from complaints import selectors
+from complaints import guards, selectors, workflow
 from complaints.models import Case, Decision, Evidence, Sanction
-from complaints.services.cases import Finding, SanctionSpec
-from complaints.workflow import Action
 from conduct.models import Rule, SanctionType, rules_in_force
 from core.fields import (
-    DB_INT_MAX,
     TEXT_MAX,
     NoUnknownFieldsMixin,
     StrictBooleanField,
     StrictCharField,
-    StrictIntegerField,
 )
 from members.normalise import PLATFORMS
 
@@ -122,164 +118,6 @@ class ComplaintCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 
 
 # --- Input: case actions --------------------------------------------------------------
-
-
-class SanctionInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    code = StrictCharField(max_length=40)
-    duration_days = StrictIntegerField(min_value=1, max_value=36_500, required=False, allow_null=True, default=None)
-    conditions = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-
-    def validate_code(self, value):
-        return resolve_sanction_type(value)
-
-
-def _specs(items) -> list[SanctionSpec]:
-    return [SanctionSpec(i["code"], i["duration_days"], i["conditions"]) for i in items]
-
-
-class FindingSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    rule = StrictCharField(max_length=20)
-    breached = StrictBooleanField()
-
-
-class ActionSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    """Common to every action: which action, and the case version the caller read."""
-
-    action = serializers.ChoiceField(choices=[(a.value, a.value) for a in Action])
-    version = StrictIntegerField(min_value=1, max_value=DB_INT_MAX)
-
-    def service_kwargs(self, case: Case) -> dict:
-        return {}
-
-
-class OpenInvestigationSerializer(ActionSerializer):
-    investigator = StrictCharField(max_length=150)
-
-    def service_kwargs(self, case):
-        try:
-            return {"investigator": resolve_users([self.validated_data["investigator"]])[0]}
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"investigator": exc.detail}) from None
-
-
-class DismissSerializer(ActionSerializer):
-    reason_code = serializers.ChoiceField(choices=Case.DismissReason.choices)
-    reason = StrictCharField(max_length=TEXT_MAX)
-
-    def service_kwargs(self, case):
-        return {"reason_code": self.validated_data["reason_code"], "reason": self.validated_data["reason"]}
-
-
-class ResolveInformallySerializer(ActionSerializer):
-    sanction = StrictCharField(max_length=40)
-    conditions = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    reasons = StrictCharField(max_length=TEXT_MAX)
-
-    def validate_sanction(self, value):
-        return resolve_sanction_type(value)
-
-    def service_kwargs(self, case):
-        d = self.validated_data
-        return {"sanction": SanctionSpec(d["sanction"], None, d["conditions"]), "reasons": d["reasons"]}
-
-
-class IssueNoticeSerializer(ActionSerializer):
-    allegations = StrictCharField(max_length=TEXT_MAX)
-    rules = serializers.ListField(child=StrictCharField(max_length=20), min_length=1, max_length=50)
-    response_due = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-    def service_kwargs(self, case):
-        d = self.validated_data
-        try:
-            rules = resolve_rules(d["rules"], case.complaint.incident_date)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"rules": exc.detail}) from None
-        return {"allegations": d["allegations"], "rules": rules, "response_due": d["response_due"]}
-
-
-class TextSerializer(ActionSerializer):
-    text = StrictCharField(max_length=TEXT_MAX)
-
-    def service_kwargs(self, case):
-        return {"text": self.validated_data["text"]}
-
-
-class PanelSerializer(ActionSerializer):
-    panel = serializers.ListField(child=StrictCharField(max_length=150), min_length=1, max_length=10)
-
-    def service_kwargs(self, case):
-        try:
-            return {"panel": resolve_users(self.validated_data["panel"])}
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"panel": exc.detail}) from None
-
-
-class ReferToPanelSerializer(PanelSerializer):
-    report = StrictCharField(max_length=TEXT_MAX)
-
-    def service_kwargs(self, case):
-        return {**super().service_kwargs(case), "report": self.validated_data["report"]}
-
-
-class DecideSerializer(ActionSerializer):
-    findings = FindingSerializer(many=True, max_length=50)
-    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
-    sanctions = SanctionInputSerializer(many=True, required=False, default=list, max_length=10)
-    reasons = StrictCharField(max_length=TEXT_MAX)
-    departure_reason = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-
-    def service_kwargs(self, case):
-        d = self.validated_data
-        codes = [f["rule"] for f in d["findings"]]
-        charged = {r.code: r for r in case.rules_charged.all()}
-        unknown = [c for c in codes if c not in charged]
-        if unknown and charged:
-            raise serializers.ValidationError({"findings": [f"Not a rule charged on this case: {', '.join(unknown)}."]})
-        try:
-            rules = {r.code: r for r in resolve_rules(codes, case.complaint.incident_date)} if not charged else charged
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"findings": exc.detail}) from None
-        return {
-            "findings": [Finding(rules[f["rule"]], f["breached"]) for f in d["findings"]],
-            "outcome": d["outcome"],
-            "sanctions": _specs(d["sanctions"]),
-            "reasons": d["reasons"],
-            "departure_reason": d["departure_reason"],
-        }
-
-
-class GroundsSerializer(ActionSerializer):
-    grounds = StrictCharField(max_length=TEXT_MAX)
-
-    def service_kwargs(self, case):
-        return {"grounds": self.validated_data["grounds"]}
-
-
-class DecideAppealSerializer(ActionSerializer):
-    outcome = serializers.ChoiceField(choices=[("dismissed", "dismissed"), ("upheld", "upheld"), ("varied", "varied")])
-    reasons = StrictCharField(max_length=TEXT_MAX)
-    sanctions = SanctionInputSerializer(many=True, required=False, default=list, max_length=10)
-
-    def service_kwargs(self, case):
-        d = self.validated_data
-        return {"outcome": d["outcome"], "reasons": d["reasons"], "sanctions": _specs(d["sanctions"])}
-
-
-ACTION_SERIALIZERS: dict[str, type[ActionSerializer]] = {
-    Action.OPEN_INVESTIGATION: OpenInvestigationSerializer,
-    Action.DISMISS: DismissSerializer,
-    Action.RESOLVE_INFORMALLY: ResolveInformallySerializer,
-    Action.ISSUE_NOTICE: IssueNoticeSerializer,
-    Action.RECORD_RESPONSE: TextSerializer,
-    Action.CONTINUE_WITHOUT_RESPONSE: ActionSerializer,
-    Action.REFER_TO_PANEL: ReferToPanelSerializer,
-    Action.DECIDE: DecideSerializer,
-    Action.CONFIRM_DECISION: ActionSerializer,
-    Action.LODGE_APPEAL: GroundsSerializer,
-    Action.SET_APPEAL_PANEL: PanelSerializer,
-    Action.DECIDE_APPEAL: DecideAppealSerializer,
-    Action.CLOSE: ActionSerializer,
-}
 
 
 class ResponseInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
@@ -533,9 +371,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return {k: (v.isoformat() if v else None) for k, v in selectors.case_deadlines(case).items()}
 
     def get_allowed_actions(self, case) -> list[str]:
-        from complaints.workflow import allowed_actions
-
-        return allowed_actions(case, self.context["request"].user)
+        return workflow.allowed_actions(case, self.context["request"].user)
 
     def get_police_referrals(self, case) -> list[dict]:
         return [
@@ -563,9 +399,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(AwaitingConfirmationSerializer(allow_null=True))
     def get_awaiting_confirmation(self, case) -> dict | None:
-        from complaints import workflow
-
-        pending = workflow.awaiting_confirmation(case)
+        pending = guards.awaiting_confirmation(case)
         if pending is None:
             return None
         return AwaitingConfirmationSerializer(
@@ -574,7 +408,7 @@ class CaseDetailSerializer(CaseListSerializer):
                 "id": pending.pk,
                 "decided_by": pending.decided_by.username,
                 "decided_at": pending.decided_at,
-                "confirm_by": sorted(u.username for u in workflow.confirmers(case)),
+                "confirm_by": sorted(u.username for u in guards.confirmers(case)),
             }
         ).data
 
@@ -687,15 +521,6 @@ class SenderRankingSerializer(serializers.Serializer):
     non_members = SenderSerializer(many=True)
 
 
-class PoliceReferralInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    force = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    unit = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    crime_reference = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    referred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    not_referred_reason = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    version = StrictIntegerField(min_value=1, max_value=DB_INT_MAX, required=False, allow_null=True, default=None)
-
-
 class PoliceReferralSerializer(serializers.Serializer):
     case = serializers.CharField(source="case.reference")
     force = serializers.CharField()
@@ -705,21 +530,6 @@ class PoliceReferralSerializer(serializers.Serializer):
     not_referred_reason = serializers.CharField()
     recorded_by = serializers.CharField(source="recorded_by.username")
     recorded_at = serializers.DateTimeField()
-
-
-class InterimSuspensionInputSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    reason = StrictCharField(max_length=TEXT_MAX)
-    version = StrictIntegerField(min_value=1, max_value=DB_INT_MAX, required=False, allow_null=True, default=None)
-
-
-class InterimReviewInputSerializer(InterimSuspensionInputSerializer):
-    """`{"continue": bool, "reason"}`: continue the suspension (next review in 4 weeks) or lift it."""
-
-
-# `continue` is a Python keyword, so the field is declared this way.
-InterimReviewInputSerializer._declared_fields["continue"] = StrictBooleanField(
-    help_text="true: continue the suspension; false: lift it."
-)
 
 
 class InterimSuspensionSerializer(serializers.Serializer):

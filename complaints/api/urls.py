@@ -7,6 +7,7 @@ urlpatterns = [
     path("complaints/<str:reference>/", views.ComplaintDetailApi.as_view(), name="complaint-detail"),
     path("complaints/<str:reference>/evidence/", views.ComplaintEvidenceListApi.as_view(), name="complaint-evidence"),
     path("complaints/<str:reference>/senders/", views.ComplaintSendersApi.as_view(), name="complaint-senders"),
+    path("complaints/<str:reference>/cases/", views.ComplaintCaseOpenApi.as_view(), name="complaint-case-open"),
     path("cases/", views.CaseListApi.as_view(), name="case-list"),
     path("cases/<str:reference>/", views.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<str:reference>/actions/", views.CaseActionApi.as_view(), name="case-actions"),

@@ -9,13 +9,12 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import selectors
-from complaints.api import intake
+from complaints import selectors, workflow
+from complaints.api import actions, intake
 from complaints.api import serializers as s
 from complaints.api.filters import CaseFilter
 from complaints.models import Evidence
 from complaints.services import cases as case_services
-from complaints.services import interim
 from complaints.services.complaints import complaint_file
 from complaints.services.evidence import evidence_upload
 from complaints.workflow import Action
@@ -23,22 +22,6 @@ from core import roles
 from core.errors import ValidationError
 from core.idempotency import idempotent
 from core.permissions import role_permission
-
-ACTION_SERVICES = {
-    Action.OPEN_INVESTIGATION: case_services.case_open_investigation,
-    Action.DISMISS: case_services.case_dismiss,
-    Action.RESOLVE_INFORMALLY: case_services.case_resolve_informally,
-    Action.ISSUE_NOTICE: case_services.case_issue_notice,
-    Action.RECORD_RESPONSE: case_services.case_record_response,
-    Action.CONTINUE_WITHOUT_RESPONSE: case_services.case_continue_without_response,
-    Action.REFER_TO_PANEL: case_services.case_refer_to_panel,
-    Action.DECIDE: case_services.case_decide,
-    Action.CONFIRM_DECISION: case_services.case_confirm_decision,
-    Action.LODGE_APPEAL: case_services.case_lodge_appeal,
-    Action.SET_APPEAL_PANEL: case_services.case_set_appeal_panel,
-    Action.DECIDE_APPEAL: case_services.case_decide_appeal,
-    Action.CLOSE: case_services.case_close,
-}
 
 
 def _with_evidence_count(qs):
@@ -199,17 +182,24 @@ class CaseDetailApi(APIView):
         return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
 
 
+def take_action(request, case, action: Action, data) -> object:
+    """Validate `data` with the action's registry serializer and call its service as the caller."""
+    serializer = workflow.serializer_of(action)(data=data)
+    serializer.is_valid(raise_exception=True)
+    kwargs = serializer.service_kwargs(case)
+    version = serializer.validated_data.get("version")
+    return workflow.service_of(action)(case=case, actor=request.user, version=version, **kwargs)
+
+
 class CasePoliceReferralApi(APIView):
     """Record a police-referral decision (a referral, or a reason not to refer). Never closes the case."""
 
     permission_classes = [role_permission(roles.OFFICER)]
 
-    @extend_schema(request=s.PoliceReferralInputSerializer, responses={201: s.PoliceReferralSerializer})
+    @extend_schema(request=actions.PoliceReferralInputSerializer, responses={201: s.PoliceReferralSerializer})
     def post(self, request, reference):
         case = selectors.case_get(user=request.user, reference=reference)
-        data = s.PoliceReferralInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        referral = case_services.case_record_police_referral(case=case, actor=request.user, **data.validated_data)
+        referral = take_action(request, case, Action.POLICE_REFERRAL, request.data)
         return Response(s.PoliceReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -218,12 +208,10 @@ class CaseInterimSuspensionApi(APIView):
 
     permission_classes = [role_permission(roles.OFFICER)]
 
-    @extend_schema(request=s.InterimSuspensionInputSerializer, responses={201: s.InterimSuspensionSerializer})
+    @extend_schema(request=actions.InterimSuspensionInputSerializer, responses={201: s.InterimSuspensionSerializer})
     def post(self, request, reference):
         case = selectors.case_get(user=request.user, reference=reference)
-        data = s.InterimSuspensionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        suspension = interim.interim_suspension_impose(case=case, actor=request.user, **data.validated_data)
+        suspension = take_action(request, case, Action.INTERIM_SUSPENSION_IMPOSE, request.data)
         return Response(s.InterimSuspensionSerializer(suspension).data, status=status.HTTP_201_CREATED)
 
 
@@ -232,21 +220,18 @@ class CaseInterimReviewApi(APIView):
 
     permission_classes = [role_permission(roles.OFFICER)]
 
-    @extend_schema(request=s.InterimReviewInputSerializer, responses=s.InterimSuspensionSerializer)
+    @extend_schema(request=actions.InterimReviewInputSerializer, responses=s.InterimSuspensionSerializer)
     def post(self, request, reference):
         case = selectors.case_get(user=request.user, reference=reference)
-        data = s.InterimReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        suspension = interim.interim_suspension_review(
-            case=case, actor=request.user, keep=d["continue"], reason=d["reason"], version=d["version"]
-        )
+        suspension = take_action(request, case, Action.INTERIM_SUSPENSION_REVIEW, request.data)
         return Response(s.InterimSuspensionSerializer(suspension).data)
 
 
+# The workflow actions taken through /actions/ (measures have their own endpoints).
+WORKFLOW_ACTIONS = [a for a, e in workflow.ACTIONS.items() if not e.measure and not e.on_complaint]
 _ACTION_REQUEST = PolymorphicProxySerializer(
     component_name="CaseAction",
-    serializers={a.value: cls for a, cls in s.ACTION_SERIALIZERS.items()},
+    serializers={a.value: workflow.serializer_of(a) for a in WORKFLOW_ACTIONS},
     resource_type_field_name="action",
 )
 
@@ -262,17 +247,30 @@ class CaseActionApi(APIView):
         if not isinstance(request.data, dict):
             raise ValidationError("Send a JSON object.")
         action = request.data.get("action")
-        serializer_class = s.ACTION_SERIALIZERS.get(action) if isinstance(action, str) else None
-        if serializer_class is None:
+        if action not in WORKFLOW_ACTIONS:
             raise serializers.ValidationError(
-                {"action": [f"Unknown action; one of: {', '.join(a.value for a in Action)}."]}
+                {"action": [f"Unknown action; one of: {', '.join(a.value for a in WORKFLOW_ACTIONS)}."]}
             )
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        kwargs = serializer.service_kwargs(case)
-        ACTION_SERVICES[action](case=case, actor=request.user, version=serializer.validated_data["version"], **kwargs)
+        take_action(request, case, Action(action), request.data)
         case = selectors.case_get(user=request.user, reference=reference)
         return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class ComplaintCaseOpenApi(APIView):
+    """An officer opens a case on a complaint for a member identified after filing (409 if one exists)."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(request=actions.CaseOpenSerializer, responses={201: s.CaseDetailSerializer})
+    def post(self, request, reference):
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        data = actions.CaseOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = workflow.service_of(Action.OPEN_CASE)(
+            complaint=complaint, respondent=data.validated_data["respondent"], actor=request.user
+        )
+        case = selectors.case_get(user=request.user, reference=case.reference)
+        return Response(s.CaseDetailSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class AllegationListApi(generics.ListAPIView):
@@ -294,7 +292,7 @@ class AllegationResponseApi(APIView):
         def handler():
             data = s.ResponseInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            response = case_services.case_record_response(
+            response = workflow.service_of(Action.RECORD_RESPONSE)(
                 case=case, actor=request.user, version=None, text=data.validated_data["text"]
             )
             return Response(s.ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
@@ -312,7 +310,7 @@ class AllegationAppealApi(APIView):
         def handler():
             data = s.AppealInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            appeal = case_services.case_lodge_appeal(
+            appeal = workflow.service_of(Action.LODGE_APPEAL)(
                 case=case, actor=request.user, version=None, grounds=data.validated_data["grounds"]
             )
             return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)

@@ -5,9 +5,10 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from audit.events import Event
 from audit.services import audit_record
 from complaints import notifications
-from complaints.models import Case, Complaint
+from complaints.models import Complaint
 from complaints.services.evidence import cases_for_members, evidence_ingest, member_ids_for_respondents
 from core import roles
 from core.errors import ConflictError, PermissionDenied, ValidationError
@@ -59,7 +60,7 @@ def complaint_file(
     complaint.rules.set(rules)
     audit_record(
         actor=actor,
-        action="complaint.file",
+        action=Event.COMPLAINT_FILE,
         obj=complaint,
         data={
             "rules": sorted(r.code for r in rules),
@@ -96,22 +97,5 @@ def complaint_acknowledge(*, complaint: Complaint, actor, now=None) -> Complaint
     complaint.acknowledged_at = now
     complaint.status = Complaint.Status.ACKNOWLEDGED
     complaint.save(update_fields=["acknowledged_at", "status", "updated_at"])
-    audit_record(actor=actor, action="complaint.acknowledge", obj=complaint)
+    audit_record(actor=actor, action=Event.COMPLAINT_ACKNOWLEDGE, obj=complaint)
     return complaint
-
-
-@transaction.atomic
-def case_open(*, complaint: Complaint, respondent, actor, now=None) -> Case:
-    """An officer opens a case on a complaint for a member identified after filing."""
-    now = now or timezone.now()
-    if not roles.has_role(actor, roles.OFFICER):
-        raise PermissionDenied("Only a compliance officer can open a case.")
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.complainant_id == respondent.pk:
-        raise ValidationError("The complainant cannot be the respondent.", field="respondent")
-    if complaint.cases.filter(respondent=respondent).exists():
-        raise ConflictError("This complaint already has a case about that member.")
-    cases, _ = cases_for_members(complaint=complaint, member_ids={respondent.pk}, actor=actor, now=now)
-    case = cases[respondent.pk]
-    case.categories.add(*{r.category_id for r in complaint.rules.all()})
-    return case

@@ -20,12 +20,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
+from audit.events import Event
 from audit.services import audit_record, audit_record_many
 from complaints.models import Campaign, Case, Complaint, Evidence
 from conduct.indicators import Lexicon, normalise_text
 from conduct.models import Severity
 from core import roles
-from core.errors import ConflictError, PermissionDenied
+from core.errors import ConflictError, PermissionDenied, ValidationError
 from members.models import Identity, Member
 from members.normalise import PLATFORMS, normalise_email, normalise_handle, normalise_phone
 
@@ -159,7 +160,7 @@ def cases_for_members(*, complaint: Complaint, member_ids, actor, now) -> tuple[
             actor=actor,
             events=[
                 {
-                    "action": "case.open",
+                    "action": Event.CASE_OPEN,
                     "object_type": "complaints.case",
                     "object_id": case.reference,
                     "case_ref": case.reference,
@@ -297,7 +298,7 @@ def evidence_ingest(
     if audit:
         audit_record(
             actor=actor,
-            action="evidence.ingest",
+            action=Event.EVIDENCE_INGEST,
             obj=complaint,
             data={
                 **{k: v for k, v in result.as_dict().items() if k != "rejected"},
@@ -372,8 +373,6 @@ def evidence_insert(rows: list[dict]) -> None:
 
 def member_ids_for_respondents(respondents: list[dict]) -> tuple[set[int], list[dict]]:
     """Resolve the respondents named in a complaint: (member ids, the unidentified ones)."""
-    from core.errors import ValidationError
-
     ids, unidentified = set(), []
     numbers = [r["membership_number"] for r in respondents if r.get("membership_number")]
     known = dict(Member.objects.filter(membership_number__in=numbers).values_list("membership_number", "pk"))
@@ -547,7 +546,7 @@ def evidence_attribute_waiting(*, identities, actor=None, now=None) -> int:
         cases_refresh(case_ids={c.pk for c in cases.values()}, now=now)
         audit_record(
             actor=actor,
-            action="evidence.attribute",
+            action=Event.EVIDENCE_ATTRIBUTE,
             obj=complaint,
             data={"items": len(items), "members": len(member_ids), "cases_opened": opened},
         )

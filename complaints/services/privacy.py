@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import audit_record
 from complaints.models import (
@@ -90,7 +91,7 @@ def subject_access_export(*, member: Member, actor) -> dict:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="member.subject_access_export",
+            action=Event.MEMBER_SUBJECT_ACCESS_EXPORT,
             obj=member,
             data={
                 "cases": len(case_ids),
@@ -325,7 +326,7 @@ def retention_apply(*, actor=None, now=None, dry_run: bool = False) -> Retention
             items = _anonymise_complaint(complaint, now)
             audit_record(
                 actor=actor,
-                action="complaint.anonymise",
+                action=Event.COMPLAINT_ANONYMISE,
                 obj=complaint,
                 data={"evidence_items": items, "cases": list(complaint.cases.values_list("reference", flat=True))},
             )

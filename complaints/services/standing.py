@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.events import Event
 from audit.services import audit_record
 from complaints.models import InterimSuspension, Sanction, sanctions_in_force_q
 from members.models import Member
@@ -45,7 +46,7 @@ def member_standing_refresh(*, member: Member, actor=None, today: dt.date | None
     member.save(update_fields=["standing", "standing_until", "rejoin_barred_until", "updated_at"])
     audit_record(
         actor=actor,
-        action="member.standing",
+        action=Event.MEMBER_STANDING,
         obj=member,
         data={"before": before, "after": {"standing": standing, "until": until, "rejoin_barred_until": barred}},
     )

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import roles
@@ -14,8 +15,6 @@ class TokenApi(ObtainAuthToken):
     throttle_scope = "token"
 
     def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
         return [ScopedRateThrottle()]
 
 

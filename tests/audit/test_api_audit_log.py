@@ -105,7 +105,7 @@ def test_a_csv_export_is_recorded_as_a_read(auditor):
     b"".join(response.streaming_content)
     event = AuditEvent.objects.order_by("seq").last()
     assert AuditEvent.objects.count() == before + 1
-    assert (event.action, event.data["filters"], event.data["rows"]) == ("sanctions.export", {"code": "expulsion"}, 0)
+    assert (event.action, event.data["filters"], event.data["rows"]) == ("export.csv", {"code": "expulsion"}, 0)
 
 
 # --- Pages -------------------------------------------------------------------------------------

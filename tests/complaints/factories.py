@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from complaints.models import Appeal, Case, CaseEvent, Complaint, Decision, Evidence, Sanction
+from complaints.models import Appeal, Case, Complaint, Decision, Evidence, Sanction
 from tests.conduct.factories import sanction_type
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -107,12 +107,3 @@ class AppealFactory(factory.django.DjangoModelFactory):
     grounds = "The panel misread the evidence."
     lodged_by = factory.LazyAttribute(lambda a: a.case.respondent.user)
     lodged_at = factory.LazyFunction(timezone.now)
-
-
-class CaseEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CaseEvent
-
-    case = factory.SubFactory(CaseFactory)
-    at = factory.LazyFunction(timezone.now)
-    action = "open_investigation"

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from complaints.models import Case, Evidence
 from members.models import Identity
+from members.services import member_identities_changed
 from tests.complaints.factories import ComplaintFactory, EvidenceFactory
 from tests.members.factories import IdentityFactory, MemberFactory, UserFactory
 
@@ -126,9 +127,14 @@ def test_identity_registered_later_attributes_waiting_evidence():
     client.post(url(complaint), [item(1), item(8)], format="json")
     assert not Case.objects.filter(complaint=complaint).exists()
     member = MemberFactory()
-    Identity.objects.create(member=member, kind="handle", platform="twitter", value="@SENDER1")
+    officer = UserFactory(roles=["officer"])
+    identity = Identity.objects.create(member=member, kind="handle", platform="twitter", value="@SENDER1")
+    member_identities_changed(member=member, actor=officer, added=[identity])
     case = Case.objects.get(complaint=complaint, respondent=member)
     assert case.evidence_count == 2
+    # The case opening is the officer's, not the system's.
+    opened = AuditEvent.objects.get(action="case.open", case_ref=case.reference)
+    assert opened.actor_name == officer.username
 
 
 def test_idempotency_key_repeat_stores_nothing_new(owner, complaint):

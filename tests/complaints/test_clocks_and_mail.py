@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from complaints.services.interim import interim_suspension_impose, interim_suspension_review
 from django.core import mail
 from django.utils import dateformat, timezone
 
@@ -10,7 +11,6 @@ from complaints.models import Case, CaseEvent, InterimSuspension, Sanction
 from complaints.services import cases as svc
 from complaints.services.clocks import clocks_apply, reminders_collect, reminders_send
 from complaints.services.complaints import complaint_file
-from complaints.services.interim import interim_suspension_impose, interim_suspension_review
 from core.errors import ConflictError, PermissionDenied, ValidationError
 from members.models import Member
 from tests.complaints.factories import AppealFactory, CaseFactory, DecisionFactory, SanctionFactory

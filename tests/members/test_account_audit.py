@@ -148,5 +148,5 @@ def test_issuing_and_revoking_an_api_token_in_the_admin_is_audited(admin_client)
     response = admin_client.post(reverse("admin:authtoken_tokenproxy_delete", args=[user.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Token.objects.filter(user=user).exists()
-    revoked = AuditEvent.objects.filter(action="account.token").order_by("-seq").first()
+    revoked = AuditEvent.objects.filter(action="account.token_revoke").order_by("-seq").first()
     assert revoked.data == {"via": "admin", "username": user.username, "issued": False}

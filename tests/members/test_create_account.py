@@ -68,7 +68,7 @@ def test_update_changes_role_keeps_password_and_is_audited():
     assert user.check_password(PASSWORD)
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
-    assert event.action == "account.update"
+    assert event.action == "account.change"
     assert event.data["role"] == "auditor"
 
 

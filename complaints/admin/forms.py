@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 
 from complaints.models import Appeal, Case, Complaint, Decision
 from complaints.services.cases import INFORMAL_MAX_LEVEL_CODE, Finding, SanctionSpec
-from complaints.workflow import Action
 from conduct.models import SanctionType, rules_in_force
 from core import roles
 from members.models import Member
@@ -315,25 +314,8 @@ class CloseForm(CaseActionForm):
     pass
 
 
-ACTION_FORMS: dict[str, type[CaseActionForm]] = {
-    Action.OPEN_INVESTIGATION: OpenInvestigationForm,
-    Action.DISMISS: DismissForm,
-    Action.RESOLVE_INFORMALLY: ResolveInformallyForm,
-    Action.ISSUE_NOTICE: IssueNoticeForm,
-    Action.RECORD_RESPONSE: RecordResponseForm,
-    Action.CONTINUE_WITHOUT_RESPONSE: ContinueWithoutResponseForm,
-    Action.REFER_TO_PANEL: ReferToPanelForm,
-    Action.DECIDE: DecideForm,
-    Action.CONFIRM_DECISION: ConfirmDecisionForm,
-    Action.LODGE_APPEAL: LodgeAppealForm,
-    Action.SET_APPEAL_PANEL: SetAppealPanelForm,
-    Action.DECIDE_APPEAL: DecideAppealForm,
-    Action.CLOSE: CloseForm,
-}
-
-
 class CaseOpenForm(forms.Form):
-    """Open a case on a complaint for a member identified after filing (complaints.services.complaints.case_open)."""
+    """Open a case on a complaint for a member identified after filing (the registry's open_case)."""
 
     complaint = forms.ModelChoiceField(queryset=Complaint.objects.all())
     respondent = forms.ModelChoiceField(
@@ -404,10 +386,3 @@ class InterimSuspensionReviewForm(CaseActionForm):
 
     def service_kwargs(self):
         return {"keep": self.cleaned_data["keep"], "reason": self.cleaned_data["reason"]}
-
-
-MEASURE_FORMS: dict[str, type[CaseActionForm]] = {
-    "police_referral": PoliceReferralForm,
-    "interim_suspension_impose": InterimSuspensionImposeForm,
-    "interim_suspension_review": InterimSuspensionReviewForm,
-}

@@ -1,0 +1,182 @@
+"""Outcomes and records the services write, read-only; conflict declarations."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.shortcuts import redirect
+
+from complaints import selectors
+from complaints.admin.common import ReadOnlyAdminMixin, _sees_every_case, scope_to_cases
+from complaints.models import (
+    Appeal,
+    Campaign,
+    ConflictDeclaration,
+    Decision,
+    InterimSuspension,
+    PoliceReferral,
+    Response,
+    Sanction,
+)
+from complaints.services import conflicts as conflict_services
+from core import roles
+from core.errors import DomainError
+
+# --- Outcomes and records: read-only ---------------------------------------------------
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "case",
+        "outcome",
+        "informal",
+        "decided_by",
+        "decided_at",
+        "needs_confirmation",
+        "confirmed_at",
+        "departed_from_guidance",
+    )
+    list_filter = ("outcome", "informal", "departed_from_guidance", "needs_confirmation")
+    search_fields = ("case__reference",)
+    list_select_related = ("case", "decided_by")
+    date_hierarchy = "decided_at"
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "member",
+        "sanction_type",
+        "status",
+        "case",
+        "imposed_on",
+        "starts_on",
+        "ends_on",
+        "departed_from_guidance",
+    )
+    list_filter = ("status", "sanction_type", "departed_from_guidance")
+    search_fields = ("member__membership_number", "member__first_name", "member__last_name", "case__reference")
+    list_select_related = ("member", "sanction_type", "case")
+    date_hierarchy = "imposed_on"
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "case",
+        "lodged_at",
+        "lodged_by",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "needs_confirmation",
+        "confirmed_at",
+    )
+    list_filter = ("outcome", "needs_confirmation")
+    search_fields = ("case__reference",)
+    list_select_related = ("case", "lodged_by", "decided_by", "confirmed_by")
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(InterimSuspension)
+class InterimSuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "member", "imposed_at", "next_review_due", "lifted_at")
+    list_filter = (("lifted_at", admin.EmptyFieldListFilter),)
+    search_fields = ("case__reference", "member__membership_number", "member__last_name")
+    list_select_related = ("case", "member")
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(PoliceReferral)
+class PoliceReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "force", "crime_reference", "referred_at", "recorded_at", "recorded_by")
+    search_fields = ("case__reference", "crime_reference", "force")
+    list_select_related = ("case", "recorded_by")
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("pk", "complaint", "senders", "items", "first_at", "last_at", "sample")
+    search_fields = ("complaint__reference", "sample_text")
+    list_select_related = ("complaint",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not _sees_every_case(request.user):
+            queryset = queryset.filter(complaint__in=selectors.complaint_list(user=request.user).values("pk"))
+        return queryset
+
+    @admin.display(description="sample text")
+    def sample(self, obj):
+        return obj.sample_text[:80]
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "submitted_at", "submitted_by", "on_behalf")
+    search_fields = ("case__reference",)
+    list_select_related = ("case", "submitted_by")
+
+    def get_queryset(self, request):
+        return scope_to_cases(request, super().get_queryset(request))
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    """Officers declare (add) and withdraw (delete) conflicts; a declaration is never edited."""
+
+    list_display = ("user", "member", "constituency", "reason", "declared_at")
+    search_fields = ("user__username", "member__membership_number", "member__last_name", "constituency__name")
+    list_select_related = ("user", "member", "constituency")
+    autocomplete_fields = ("member", "constituency")
+    fields = ("user", "member", "constituency", "reason")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = (
+                db_field.remote_field.model.objects.filter(groups__name__in=roles.STAFF_ROLES)
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = conflict_services.conflict_declare(
+            actor=request.user, user=obj.user, member=obj.member, constituency=obj.constituency, reason=obj.reason
+        ).pk
+
+    def delete_model(self, request, obj):
+        conflict_services.conflict_withdraw(actor=request.user, declaration=obj)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    self.delete_model(request, obj)
+        except DomainError as exc:
+            self.message_user(request, f"Nothing was withdrawn: {exc.message}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect("admin:complaints_conflictdeclaration_changelist")
+
+    def log_deletion(self, request, obj, object_repr):
+        return None  # the service writes the audit event

@@ -1,0 +1,94 @@
+"""The action registry: one entry per action, each part resolving, and one rule read by every door."""
+
+import pytest
+
+from complaints import workflow
+from complaints.admin.forms import CaseActionForm
+from complaints.conflicts import conflict_reason, conflicts_q
+from complaints.models import Case, ConflictDeclaration
+from complaints.services.cases.common import begin
+from core.errors import PermissionDenied
+from tests.complaints.factories import CaseFactory
+from tests.members.factories import ConstituencyFactory, MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_action_has_exactly_one_entry_whose_service_serializer_and_form_resolve():
+    assert set(workflow.ACTIONS) == set(workflow.Action)
+    services, serializers, forms = set(), set(), set()
+    for action in workflow.Action:
+        entry = workflow.ACTIONS[action]
+        service, serializer, form = (
+            workflow.service_of(action),
+            workflow.serializer_of(action),
+            workflow.form_of(action),
+        )
+        assert callable(service) and service.__name__ in entry.service
+        assert serializer.__name__ == entry.serializer.rsplit(".", 1)[1]
+        assert form.__name__ == entry.form.rsplit(".", 1)[1]
+        services.add(entry.service)
+        serializers.add(entry.serializer)
+        forms.add(entry.form)
+    # One of each per action: no two actions share a service, a serializer or a form.
+    assert len(services) == len(serializers) == len(forms) == len(workflow.Action)
+
+
+def test_case_forms_are_case_action_forms_and_the_open_case_form_is_not():
+    for action, entry in workflow.ACTIONS.items():
+        assert issubclass(workflow.form_of(action), CaseActionForm) is (not entry.on_complaint), action
+
+
+def test_measures_never_change_the_status_and_are_listed_apart():
+    for entry in workflow.ACTIONS.values():
+        if entry.measure:
+            assert entry.target is None and set(entry.sources) == set(Case.OPEN_STATUSES)
+
+
+def test_every_case_action_has_an_audit_event_name():
+    from audit.events import Event
+
+    for action in workflow.Action:
+        assert Event(f"case.{action.value}")
+
+
+def _cases_and_users():
+    place, other_place = ConstituencyFactory(), ConstituencyFactory()
+    respondent = MemberFactory(constituency=place)
+    plain = CaseFactory(respondent=MemberFactory(constituency=other_place))
+    about = CaseFactory(respondent=respondent)
+    officer = MemberFactory(constituency=ConstituencyFactory(), user=UserFactory()).user
+    neighbour = MemberFactory(constituency=place, user=UserFactory()).user
+    declared = UserFactory()
+    ConflictDeclaration.objects.create(user=declared, member=respondent, reason="my brother")
+    declared_place = UserFactory()
+    ConflictDeclaration.objects.create(user=declared_place, constituency=other_place, reason="I ran the branch")
+    self_user = UserFactory()
+    respondent.user = self_user
+    respondent.save(update_fields=["user"])
+    return [plain, about], [officer, neighbour, declared, declared_place, self_user]
+
+
+def test_the_python_and_queryset_forms_of_the_conflict_rule_agree_on_the_same_cases():
+    cases, users = _cases_and_users()
+    for user in users:
+        in_python = {c.pk for c in cases if conflict_reason(user, c)}
+        listed = Case.objects.filter(pk__in=[c.pk for c in cases]).filter(conflicts_q(user))
+        in_sql = set(listed.values_list("pk", flat=True))
+        assert in_python == in_sql, user
+    # And the rule says something: each kind of tie is caught.
+    officer, neighbour, declared, declared_place, self_user = users
+    plain, about = cases
+    assert conflict_reason(officer, about) is None
+    assert conflict_reason(neighbour, about) == "you are a member of the same constituency as a party to the case"
+    assert conflict_reason(declared, about) == "declared conflict (my brother)"
+    assert conflict_reason(declared_place, plain) == "declared conflict (I ran the branch)"
+    assert conflict_reason(self_user, about) == "you are the respondent"
+
+
+def test_measures_refuse_a_conflicted_officer_in_words_like_every_action(officer):
+    case = CaseFactory()
+    ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="neighbour")
+    for action in (workflow.Action.POLICE_REFERRAL, workflow.Action.INTERIM_SUSPENSION_IMPOSE):
+        with pytest.raises(PermissionDenied, match=r"Conflict of interest: declared conflict \(neighbour\)\."):
+            begin(case, action, officer, None)
