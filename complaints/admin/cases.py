@@ -455,12 +455,13 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _refusal(self, request, case, action) -> str | None:
         """Why the user may not take `action` on `case` now (the registry's words), or None."""
-        if not self._may_act(request):
-            return "You have read-only access to cases."
-        the_entry = workflow.ACTIONS.get(action) if action in workflow.Action else None
+        the_entry = workflow.ACTIONS.get(action) if action in workflow.Action._value2member_map_ else None
         if the_entry is None or the_entry.on_complaint:
             return f"There is no action called '{action}'."
-        return workflow.refusal(case, action, request.user)
+        refusal = workflow.refusal(case, action, request.user)
+        if refusal is None and not self._may_act(request):
+            return "You have read-only access to cases."
+        return refusal
 
     def _case_summary(self, case, action) -> list[tuple[str, str]]:
         rows = [

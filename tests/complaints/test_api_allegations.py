@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from complaints.models import Appeal, Case, CaseEvent, Response
+from complaints.models import Appeal, Case, Response
 from complaints.services.cases import case_continue_without_response
 from tests.complaints.factories import (
     AppealFactory,
@@ -20,6 +20,7 @@ from tests.complaints.factories import (
     EvidenceFactory,
     SanctionFactory,
 )
+from tests.complaints.timeline import case_event_count, case_events
 from tests.conduct.factories import rule
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -40,7 +41,7 @@ def snapshot(case: Case) -> tuple:
     return (
         case.status,
         case.version,
-        CaseEvent.objects.count(),
+        case_event_count(),
         AuditEvent.objects.count(),
         Response.objects.count(),
         Appeal.objects.count(),
@@ -158,7 +159,7 @@ def test_a_response_before_the_deadline_is_201_and_moves_the_case_on():
     assert case.status == "investigation" and case.version == 2
     stored = Response.objects.get(case=case)
     assert stored.text == "I deny it." and stored.submitted_by == case.respondent.user and not stored.on_behalf
-    assert CaseEvent.objects.filter(case=case, action="record_response").count() == 1
+    assert len(case_events(case, "record_response")) == 1
 
 
 def test_a_response_after_the_deadline_is_409_and_stores_nothing():
@@ -183,7 +184,7 @@ def test_once_the_officer_continued_without_a_response_the_notice_shows_it_lapse
     response = respond(case.respondent.user, case, "Sorry I am late.")
 
     assert response.status_code == 409
-    assert "not allowed while the case is investigation" in response.json()["detail"]
+    assert "is not possible while the case is investigation" in response.json()["detail"]
     assert snapshot(case) == before
     item = client.get("/api/allegations/").json()["results"][0]
     assert (item["status"], item["response_lapsed"]) == ("investigation", True)

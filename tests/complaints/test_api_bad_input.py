@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from complaints.models import Appeal, Case, CaseEvent, Complaint, Decision, Evidence, Response, Sanction
+from complaints.models import Appeal, Case, Complaint, Decision, Evidence, Response, Sanction
 from core.models import IdempotencyKey
 from tests.complaints.factories import AppealFactory, CaseFactory, DecisionFactory
 from tests.conduct.factories import rule
@@ -128,8 +128,7 @@ ENDPOINTS = ["complaint", "response", "appeal", "token", *(f"action:{a}" for a i
 
 def state(t: Target) -> tuple:
     counts = tuple(
-        m.objects.count()
-        for m in (Complaint, Case, CaseEvent, AuditEvent, Evidence, Response, Appeal, Decision, Sanction, Token)
+        m.objects.count() for m in (Complaint, Case, AuditEvent, Evidence, Response, Appeal, Decision, Sanction, Token)
     )
     if t.case is None:
         return counts

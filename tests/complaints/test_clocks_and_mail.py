@@ -3,17 +3,18 @@
 import datetime as dt
 
 import pytest
-from complaints.services.interim import interim_suspension_impose, interim_suspension_review
 from django.core import mail
 from django.utils import dateformat, timezone
 
-from complaints.models import Case, CaseEvent, InterimSuspension, Sanction
+from complaints.models import Case, InterimSuspension, Sanction
 from complaints.services import cases as svc
+from complaints.services.cases import interim_suspension_impose, interim_suspension_review
 from complaints.services.clocks import clocks_apply, reminders_collect, reminders_send
 from complaints.services.complaints import complaint_file
 from core.errors import ConflictError, PermissionDenied, ValidationError
 from members.models import Member
 from tests.complaints.factories import AppealFactory, CaseFactory, DecisionFactory, SanctionFactory
+from tests.complaints.timeline import case_events, event_of
 from tests.conduct.factories import rule, sanction_type
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -97,7 +98,7 @@ def test_apply_clocks_closes_lapsed_cases_and_marks_ended_sanctions_spent():
     sanction.refresh_from_db()
     assert sanction.status == Sanction.Status.SPENT
     assert Case.objects.get(pk=decision.case_id).status == Case.Status.CLOSED
-    assert CaseEvent.objects.get(case=decision.case, action="close").actor is None
+    assert event_of(decision.case, "close")[0].actor is None
 
 
 def test_interim_suspension_changes_standing_but_is_never_a_sanction():
@@ -128,7 +129,7 @@ def test_interim_suspension_refusals_change_nothing():
         interim_suspension_impose(case=case, actor=UserFactory(roles=["officer"]), reason=" ")
     with pytest.raises(ConflictError):
         interim_suspension_review(case=case, actor=UserFactory(roles=["officer"]), keep=False, reason="None there.")
-    assert not InterimSuspension.objects.exists() and not CaseEvent.objects.filter(case=case).exists()
+    assert not InterimSuspension.objects.exists() and not case_events(case)
 
 
 # --- Four eyes: what the respondent is told, who is reminded, when the appeal window opens ------------------------
@@ -227,4 +228,4 @@ def test_apply_clocks_counts_the_appeal_window_from_the_confirmation():
     assert Case.objects.get(pk=lapsed.case_id).status == Case.Status.CLOSED
     assert Case.objects.get(pk=within.case_id).status == Case.Status.DECIDED
     assert Case.objects.get(pk=unconfirmed.case_id).status == Case.Status.DECIDED
-    assert not CaseEvent.objects.filter(case__in=[within.case, unconfirmed.case]).exists()
+    assert not case_events(cases=[within.case, unconfirmed.case])

@@ -7,8 +7,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.services import audit_verify
-from complaints.models import Case, CaseEvent, Sanction
+from complaints.models import Case, Sanction
 from members.models import Member
+from tests.complaints.timeline import case_events
 from tests.members.factories import ConstituencyFactory, IdentityFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,8 @@ def test_complaint_to_suspension_to_appeal_to_auditor_history():
     csv = audit_client.get("/api/audit/sanctions/", {"format": "csv"})
     assert csv.status_code == 200 and b"suspension_membership" in b"".join(csv.streaming_content)
 
-    assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == [
+    assert [e.action for e in case_events(case)] == [
+        "open",
         "open_investigation",
         "issue_notice",
         "record_response",

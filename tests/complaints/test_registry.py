@@ -1,11 +1,14 @@
 """The action registry: one entry per action, each part resolving, and one rule read by every door."""
 
 import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from complaints import workflow
 from complaints.admin.forms import CaseActionForm
 from complaints.conflicts import conflict_reason, conflicts_q
-from complaints.models import Case, ConflictDeclaration
+from complaints.models import Case, ConflictDeclaration, InterimSuspension
 from complaints.services.cases.common import begin
 from core.errors import PermissionDenied
 from tests.complaints.factories import CaseFactory
@@ -92,3 +95,19 @@ def test_measures_refuse_a_conflicted_officer_in_words_like_every_action(officer
     for action in (workflow.Action.POLICE_REFERRAL, workflow.Action.INTERIM_SUSPENSION_IMPOSE):
         with pytest.raises(PermissionDenied, match=r"Conflict of interest: declared conflict \(neighbour\)\."):
             begin(case, action, officer, None)
+
+
+def test_the_api_and_the_admin_refuse_a_conflicted_officer_with_the_same_words(client, officer):
+    case = CaseFactory()
+    ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="neighbour")
+    words = "Conflict of interest: declared conflict (neighbour)."
+    api = APIClient()
+    api.force_authenticate(officer)
+    response = api.post(f"/api/cases/{case.reference}/interim-suspension/", {"reason": "x"}, format="json")
+    assert (response.status_code, response.json()["detail"]) == (403, words)
+    client.force_login(officer)
+    url = reverse("admin:complaints_case_action", args=[case.pk, "interim_suspension_impose"])
+    response = client.post(url, {"version": case.version, "reason": "x"})
+    assert response.status_code == 302
+    assert [m.message for m in get_messages(response.wsgi_request)] == [words]
+    assert not InterimSuspension.objects.exists()
