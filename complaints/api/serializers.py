@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints import guards, selectors, workflow
+from complaints.api import intake
 from complaints.models import Case, Decision, Evidence, Sanction
 from conduct.models import Rule, SanctionType, rules_in_force
 from core.fields import (
@@ -64,12 +65,13 @@ class EvidenceItemSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     text = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", trim_whitespace=False)
     occurred_at = serializers.DateTimeField()
 
-    def validate_occurred_at(self, value):
-        if value > timezone.now() + dt.timedelta(days=1):
-            raise serializers.ValidationError("Cannot be in the future.")
-        if value.year < 1990:
-            raise serializers.ValidationError("Is implausibly early.")
-        return value
+    def to_internal_value(self, data):
+        """One validator for an evidence row, whatever the format: `intake.validate_row` (the fields above
+        describe the row for the schema)."""
+        item, errors = intake.validate_row(data)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return item
 
 
 class RespondentSerializer(NoUnknownFieldsMixin, serializers.Serializer):
