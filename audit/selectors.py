@@ -1,3 +1,4 @@
+from audit.events import Event
 from audit.models import AuditEvent
 
 
@@ -17,3 +18,8 @@ def case_timeline(reference: str):
 def case_read_count(reference: str) -> int:
     """How many staff reads of the case the access log holds."""
     return AuditEvent.objects.filter(case_ref=reference, action__in=READ_ACTIONS).count()
+
+
+def reads_outside_team():
+    """Staff reads of cases by people who were not on the case's team when they read it."""
+    return AuditEvent.objects.filter(action=Event.CASE_READ_OUTSIDE_TEAM).order_by("-seq")

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from audit.models import AuditEvent
 from complaints.conflicts import conflicts_q
 from complaints.models import (
     Appeal,
@@ -337,8 +336,3 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
         }
 
     return {"members": [shape(r) for r in members], "non_members": [shape(r) for r in others]}
-
-
-def reads_outside_team():
-    """Staff reads of cases by people who were not on the case's team when they read it."""
-    return AuditEvent.objects.filter(action="case.read_outside_team").order_by("-seq")

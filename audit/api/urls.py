@@ -1,8 +1,9 @@
 from django.urls import path
 
-from audit.api import views
+from audit.api import access, views
 
 urlpatterns = [
     path("events/", views.EventListApi.as_view(), name="audit-events"),
     path("verify/", views.VerifyApi.as_view(), name="audit-verify"),
+    path("access/", access.AuditAccessApi.as_view(), name="audit-access"),
 ]

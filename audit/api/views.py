@@ -51,8 +51,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventListApi(CSVExportMixin, generics.ListAPIView):
-    on_export = audit_csv_export
     """Every write and staff read, oldest first; filters case, actor, action, after, before."""
+
+    on_export = audit_csv_export
 
     permission_classes = [AUDIT_READERS]
     renderer_classes = RENDERERS

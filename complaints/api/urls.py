@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.api import audit, views
+from complaints.api import register, views
 
 urlpatterns = [
     path("complaints/", views.ComplaintListCreateApi.as_view(), name="complaint-list"),
@@ -29,12 +29,11 @@ urlpatterns = [
         "allegations/<str:case_reference>/response/", views.AllegationResponseApi.as_view(), name="allegation-response"
     ),
     path("allegations/<str:case_reference>/appeal/", views.AllegationAppealApi.as_view(), name="allegation-appeal"),
-    path("audit/access/", audit.AuditAccessApi.as_view(), name="audit-access"),
-    path("audit/stats/", audit.AuditStatsApi.as_view(), name="audit-stats"),
-    path("audit/sanctions/", audit.AuditSanctionListApi.as_view(), name="audit-sanctions"),
+    path("audit/stats/", register.AuditStatsApi.as_view(), name="audit-stats"),
+    path("audit/sanctions/", register.AuditSanctionListApi.as_view(), name="audit-sanctions"),
     path(
         "audit/members/<str:membership_number>/history/",
-        audit.AuditMemberHistoryApi.as_view(),
+        register.AuditMemberHistoryApi.as_view(),
         name="audit-member-history",
     ),
 ]

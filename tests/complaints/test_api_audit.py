@@ -126,7 +126,7 @@ def test_a_register_item_is_what_the_field_by_field_serialiser_gives(register):
     from rest_framework.serializers import Serializer
 
     from complaints import selectors
-    from complaints.api.audit import AuditSanctionSerializer
+    from complaints.api.register import AuditSanctionSerializer
 
     serializer = AuditSanctionSerializer()
     sanctions = list(selectors.sanction_list())
@@ -240,7 +240,7 @@ def test_sanctions_csv_has_a_header_row_and_every_row_not_one_page(auditor):
 
 
 def test_sanctions_csv_read_in_chunks_has_every_row_once_in_register_order(auditor, sixty_sanctions, monkeypatch):
-    from complaints.api.audit import AuditSanctionListApi
+    from complaints.api.register import AuditSanctionListApi
 
     monkeypatch.setattr(AuditSanctionListApi, "csv_chunk", 7)
     rows = csv_rows(auditor.get("/api/audit/sanctions/", {"format": "csv", "rule": "RU9"}))

@@ -1,4 +1,8 @@
-"""The auditors' register queries: sanctions and a member's history, as JSON or CSV."""
+"""The auditors' sanction register, member histories and published figures.
+
+`/api/audit/sanctions/`, `/api/audit/members/{number}/history/` and `/api/audit/stats/`:
+the register queries complaints owns. The log and access queries live in audit.
+"""
 
 import django_filters
 from django.db import transaction
@@ -174,8 +178,9 @@ class AuditSanctionSerializer(serializers.ModelSerializer):
 
 
 class AuditSanctionListApi(CSVExportMixin, generics.ListAPIView):
-    on_export = audit_csv_export
     """The sanction register with every filter of API.md; `?format=csv` exports the whole list."""
+
+    on_export = audit_csv_export
 
     permission_classes = [AUDIT_READERS]
     renderer_classes = RENDERERS
@@ -213,28 +218,6 @@ class AuditMemberHistoryApi(APIView):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="history-{membership_number}.csv"'
         return response
-
-
-class AccessSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor_name")
-    case = serializers.CharField(source="case_ref")
-    via = serializers.CharField(source="data.via", default="")
-
-
-class AuditAccessApi(CSVExportMixin, generics.ListAPIView):
-    on_export = audit_csv_export
-    """Case reads by staff who are not on that case's team (investigator, panel, appeal panel)."""
-
-    permission_classes = [role_permission(roles.AUDITOR)]
-    renderer_classes = RENDERERS
-    serializer_class = AccessSerializer
-    pagination_class = IndexedPagination
-    csv_filename = "access"
-
-    def get_queryset(self):
-        return selectors.reads_outside_team()
 
 
 class StatsQuerySerializer(serializers.Serializer):
