@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from complaints.demo import DEFAULT_PASSWORD, LOGINS, MEMBER_COUNT, DemoBuilder, demo_summary
+from complaints.demo import DEFAULT_PASSWORD, LOGINS, MEMBER_COUNT, build_demo, demo_summary
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DOCS_URL = "http://127.0.0.1:8000/api/docs/"
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, password, **options):
         started = time.monotonic()
-        created = DemoBuilder(password=password).run()
+        created = build_demo(password=password)
         elapsed = time.monotonic() - started
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data created in {elapsed:.1f}s."))
