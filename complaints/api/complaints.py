@@ -1,0 +1,157 @@
+"""Complaints and their evidence: members file and follow them, staff read them in scope."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors
+from complaints.api import intake
+from complaints.api import serializers as s
+from complaints.models import Evidence
+from complaints.services.complaints import complaint_file
+from complaints.services.evidence import evidence_upload
+from core import roles
+from core.errors import ValidationError
+from core.idempotency import idempotent
+from core.permissions import role_permission
+
+
+def _with_evidence_count(qs):
+    counts = (
+        Evidence.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(evidence_count=Coalesce(Subquery(counts), 0))
+
+
+class ComplaintListCreateApi(generics.ListAPIView):
+    """GET: the caller's complaints (staff: all in scope). POST: a member files a complaint."""
+
+    serializer_class = s.ComplaintSerializer
+    throttle_scope = "filing"
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            from rest_framework.throttling import ScopedRateThrottle
+
+            return [ScopedRateThrottle()]
+        return []
+
+    def get_queryset(self):
+        return _with_evidence_count(selectors.complaint_list(user=self.request.user)).prefetch_related("rules")
+
+    @extend_schema(
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintCreatedSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A retry with the same key returns the first answer.",
+            )
+        ],
+    )
+    def post(self, request):
+        if not roles.has_role(request.user, roles.MEMBER):
+            return Response({"detail": "Only a member can file a complaint."}, status=status.HTTP_403_FORBIDDEN)
+
+        def handler():
+            data = s.ComplaintCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            complaint = complaint_file(actor=request.user, **data.validated_data)
+            return Response(s.ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, "complaints.file", handler)
+
+
+class ComplaintDetailApi(APIView):
+    """One complaint in the caller's scope (404 otherwise)."""
+
+    @extend_schema(responses=s.ComplaintSerializer)
+    def get(self, request, reference):
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        complaint.evidence_count = selectors.evidence_list(complaint=complaint).count()
+        return Response(s.ComplaintSerializer(complaint).data)
+
+
+class ComplaintEvidenceListApi(generics.ListAPIView):
+    """GET: the evidence of one complaint, paginated (the complainant never sees attribution).
+    POST: a bulk upload (JSON array, or multipart CSV/NDJSON `file`), atomic unless `skip_invalid=true`."""
+
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def get_serializer_class(self):
+        if roles.has_role(self.request.user, roles.OFFICER) or roles.has_role(self.request.user, roles.AUDITOR):
+            return s.StaffEvidenceSerializer
+        return s.EvidenceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Evidence.objects.none()
+        complaint = selectors.complaint_get(user=self.request.user, reference=self.kwargs["reference"])
+        return selectors.evidence_list(complaint=complaint).select_related("case")
+
+    @extend_schema(
+        request={
+            "application/json": s.EvidenceItemSerializer(many=True),
+            "multipart/form-data": s.EvidenceFileSerializer,
+        },
+        parameters=[
+            OpenApiParameter("skip_invalid", bool, description="Store the valid rows and report the rejected ones."),
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={201: s.UploadResultSerializer, 400: s.UploadResultSerializer, 413: None},
+    )
+    def post(self, request, reference):
+        intake.check_size(request)
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        skip_invalid = request.query_params.get("skip_invalid", "false").lower() in ("true", "1", "yes")
+
+        def handler():
+            rows = intake.read_rows(request)
+            items, rejected = intake.validate_rows(rows)
+            if rejected and not skip_invalid:
+                body = {
+                    "detail": f"{len(rejected)} row(s) are invalid; nothing was stored.",
+                    "received": len(rows),
+                    "created": 0,
+                    "duplicates": 0,
+                    "rejected": rejected,
+                    "attributed": 0,
+                    "threats": 0,
+                    "cases_opened": 0,
+                }
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            result = evidence_upload(complaint=complaint, items=items, rejected=rejected, actor=request.user)
+            return Response(result.as_dict(), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, f"evidence.upload:{complaint.pk}", handler)
+
+
+class ComplaintSendersApi(APIView):
+    """Officers only: the complaint's senders ranked by threats then volume, members and others apart."""
+
+    permission_classes = [role_permission(roles.OFFICER)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="Senders per list (default 100, at most 1000).")],
+        responses=s.SenderRankingSerializer,
+    )
+    def get(self, request, reference):
+        complaint = selectors.complaint_get(user=request.user, reference=reference)
+        try:
+            limit = int(request.query_params.get("limit", 100))
+        except ValueError:
+            raise ValidationError("Must be a whole number.", field="limit") from None
+        if not 1 <= limit <= 1000:
+            raise ValidationError("Must be between 1 and 1000.", field="limit")
+        return Response(s.SenderRankingSerializer(selectors.sender_ranking(complaint=complaint, limit=limit)).data)
