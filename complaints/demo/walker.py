@@ -433,7 +433,8 @@ class CaseWalker:
 
         Every step is at `now`, except where the workflow needs time to pass: going on without a
         response (`respond=False`) waits for the deadline, and closing a decided case waits for the
-        appeal window to lapse; later steps follow on from then. A decision is confirmed (by a
+        appeal window to lapse; later steps follow on from then. The panel is the walker's first
+        panel member, or its first three when a sanction needs a full panel. A decision is confirmed (by a
         second member of its panel) unless `confirm=False`; from an appeal, CLOSED is reached by
         the appeal panel's decision (dismissed). DISMISSED is reached from received or investigation.
         """
@@ -455,7 +456,9 @@ class CaseWalker:
                 at = max(at, case.response_due + DAY)
                 case = self.continue_without_response(case, now=at)
             elif stage == Stage.ANSWERED:
-                case = self.refer_to_panel(case, panel=panel, now=at)
+                full = sanctions and any(s.sanction_type.needs_full_panel for s in sanctions)
+                default = self.panel[:3] if full else self.panel[:1]
+                case = self.refer_to_panel(case, panel=panel if panel is not None else default, now=at)
             elif stage == Stage.PANEL:
                 case = self.decide(
                     case, outcome=outcome, sanctions=sanctions, departure_reason=departure_reason, now=at
