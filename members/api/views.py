@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.throttling import ScopedRateThrottle
 
 
 class TokenApi(ObtainAuthToken):
@@ -14,8 +15,6 @@ class TokenApi(ObtainAuthToken):
     throttle_scope = "token"
 
     def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
         return [ScopedRateThrottle()]
 
 
