@@ -196,9 +196,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
-}
+# Throttle and lockout counters must be shared by every process and app server: Redis when
+# REDIS_URL is set, otherwise a table in the database (created by `migrate`, see core.apps).
+# A per-process cache (locmem) would let each gunicorn worker count on its own.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "conduct_cache"}}
+if PRODUCTION and any(
+    c["BACKEND"].rsplit(".", 1)[0] in ("django.core.cache.backends.locmem", "django.core.cache.backends.dummy")
+    for c in CACHES.values()
+):
+    raise ImproperlyConfigured("A per-process cache cannot hold throttles and lockouts in production.")
+
+# Sessions (admin and browsable API logins) live in the database, so every app server sees them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,
