@@ -4,5 +4,6 @@ from audit.api import views
 
 urlpatterns = [
     path("events/", views.EventListApi.as_view(), name="audit-events"),
+    path("security/", views.SecurityListApi.as_view(), name="audit-security"),
     path("verify/", views.VerifyApi.as_view(), name="audit-verify"),
 ]

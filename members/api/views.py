@@ -1,21 +1,76 @@
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
 from core.throttling import ScopedRateThrottle
+from members import logins
 
 
-class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenApi(APIView):
+    """Exchange a username and password for an API token.
+
+    Failures count against the username wherever they come from: past LOGIN_FAILURE_LIMIT
+    the username is locked out for LOGIN_LOCKOUT_MINUTES (429 with Retry-After).
+    """
 
     throttle_scope = "token"
 
+    authentication_classes = []
+    permission_classes = []
+
     def get_throttles(self):
         return [ScopedRateThrottle()]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Missing fields, or a wrong username or password."),
+            429: OpenApiResponse(description="Throttled, or the username is locked out (Retry-After)."),
+        },
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username, password = data.validated_data["username"], data.validated_data["password"]
+        http = request._request  # axes keeps its state on Django's request
+        if logins.is_locked_out(http, username):
+            return self.locked_out(username)
+        user = authenticate(http, username=username, password=password)
+        if user is None:
+            if logins.is_locked_out(http, username):  # this failure reached the limit
+                return self.locked_out(username)
+            return Response(
+                {"non_field_errors": ["Unable to log in with provided credentials."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        # A token login is a login: last_login moves and the username's failure count is cleared.
+        user_logged_in.send(sender=user.__class__, request=http, user=user)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    def locked_out(self, username: str) -> Response:
+        seconds = logins.retry_after(username)
+        return Response(
+            {"detail": f"Too many failed logins for this username; try again in {seconds} seconds."},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 class MeMemberSerializer(serializers.Serializer):
