@@ -182,9 +182,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="compliance@party.exa
 # the right. Throttles, lockouts and the security log all read it through core.net.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# An API token is refused this long after it was issued; a password change revokes it at once.
+TOKEN_LIFETIME_HOURS = env.int("TOKEN_LIFETIME_HOURS", default=12)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

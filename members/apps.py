@@ -7,7 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Membership register"
 
     def ready(self):
-        from members import logins, signals  # noqa: F401  (connect the identity and login receivers)
+        from members import logins, signals, tokens  # noqa: F401  (connect the identity, login and token receivers)
 
 
 class ConductAdminConfig(admin_apps.AdminConfig):

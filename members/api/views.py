@@ -3,13 +3,16 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.authentication import token_expires_at
+from core.net import client_ip
 from core.throttling import ScopedRateThrottle
 from members import logins
+from members.tokens import token_issue, token_revoke
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -19,22 +22,31 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text="The token is refused from then on (TOKEN_LIFETIME_HOURS).")
 
 
 class TokenApi(APIView):
-    """Exchange a username and password for an API token.
+    """POST: exchange a username and password for an API token. DELETE: revoke the caller's token.
 
+    A token lives TOKEN_LIFETIME_HOURS; asking again while it lives returns the same one.
     Failures count against the username wherever they come from: past LOGIN_FAILURE_LIMIT
     the username is locked out for LOGIN_LOCKOUT_MINUTES (429 with Retry-After).
     """
 
     throttle_scope = "token"
 
-    authentication_classes = []
-    permission_classes = []
-
     def get_throttles(self):
-        return [ScopedRateThrottle()]
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    def get_permissions(self):
+        # Revoking one's own token is not a domain write: auditors may do it too.
+        return [] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def perform_authentication(self, request):
+        if request.method == "POST":
+            # The credentials are in the body; a stale token sent along must not refuse them.
+            request.authenticators = ()
+        super().perform_authentication(request)
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -61,8 +73,13 @@ class TokenApi(APIView):
             )
         # A token login is a login: last_login moves and the username's failure count is cleared.
         user_logged_in.send(sender=user.__class__, request=http, user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_issue(user=user, ip=client_ip(request))
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        token_revoke(user=request.user, actor=request.user, via="api", reason="revoked by its holder")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def locked_out(self, username: str) -> Response:
         seconds = logins.retry_after(username)
