@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "audit",
     "conduct",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +128,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Second factor (django-otp, TOTP) for staff logins: enrolled at the first admin login, asked
+# for after the password in the admin and as `otp` at the token endpoint. Always on in
+# production; off by default in development and tests (the demo logins work with a password).
+if PRODUCTION:
+    CONDUCT_STAFF_2FA = env.bool("CONDUCT_STAFF_2FA", default=True)
+    if not CONDUCT_STAFF_2FA:
+        raise ImproperlyConfigured("CONDUCT_STAFF_2FA cannot be off when DJANGO_ENV=production.")
+else:
+    CONDUCT_STAFF_2FA = env.bool("CONDUCT_STAFF_2FA", default=False)
+OTP_TOTP_ISSUER = "Respect and Unity"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one username, from any address,
 # lock it for LOGIN_LOCKOUT_MINUTES, at the admin and the token endpoint alike. The counts sit
@@ -188,7 +203,7 @@ TOKEN_LIFETIME_HOURS = env.int("TOKEN_LIFETIME_HOURS", default=12)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -80,11 +80,17 @@ def _record_lockout(sender, request, username, ip_address=None, **kwargs):
 def lockout_response(request, original_response=None, credentials=None):
     """The admin's answer to a locked-out username: a page in words, 429 with Retry-After."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
+    from django.contrib import admin
+
     seconds = retry_after(username)
     response = render(
         request,
         "security/lockout.html",
-        {"minutes": max(1, math.ceil(seconds / 60)), "limit": settings.AXES_FAILURE_LIMIT},
+        {
+            **admin.site.each_context(request),
+            "minutes": max(1, math.ceil(seconds / 60)),
+            "limit": settings.AXES_FAILURE_LIMIT,
+        },
         status=429,
     )
     response["Retry-After"] = str(seconds)

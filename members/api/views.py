@@ -8,16 +8,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
-from core.authentication import token_expires_at
+from core.authentication import second_factor_required, token_expires_at
 from core.net import client_ip
 from core.throttling import ScopedRateThrottle
-from members import logins
+from members import logins, second_factor
 from members.tokens import token_issue, token_revoke
 
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        help_text="Staff, when CONDUCT_STAFF_2FA is on: the current code of the app enrolled in the admin.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -52,7 +56,8 @@ class TokenApi(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Missing fields, or a wrong username or password."),
+            400: OpenApiResponse(description="Missing fields, a wrong username or password, or a wrong `otp`."),
+            403: OpenApiResponse(description="A staff login with no second factor set up yet (CONDUCT_STAFF_2FA)."),
             429: OpenApiResponse(description="Throttled, or the username is locked out (Retry-After)."),
         },
     )
@@ -71,6 +76,10 @@ class TokenApi(APIView):
                 {"non_field_errors": ["Unable to log in with provided credentials."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if second_factor_required(user):
+            refused = self.second_factor(http, user, data.validated_data.get("otp", ""))
+            if refused is not None:
+                return refused
         # A token login is a login: last_login moves and the username's failure count is cleared.
         user_logged_in.send(sender=user.__class__, request=http, user=user)
         token = token_issue(user=user, ip=client_ip(request))
@@ -80,6 +89,24 @@ class TokenApi(APIView):
     def delete(self, request):
         token_revoke(user=request.user, actor=request.user, via="api", reason="revoked by its holder")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def second_factor(self, http, user, code: str) -> Response | None:
+        """None when `code` is a current code of the user's authenticator app; else the refusal."""
+        device = second_factor.confirmed_device(user)
+        if device is None:
+            return Response(
+                {"detail": "Staff logins need a second factor: set up an authenticator app at your first admin login."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if second_factor.code_matches(device, code):
+            return None
+        username = user.get_username()
+        logins.login_failed(http, username, "second_factor")
+        if logins.is_locked_out(http, username):
+            return self.locked_out(username)
+        return Response(
+            {"otp": ["A current code from your authenticator app is required."]}, status=status.HTTP_400_BAD_REQUEST
+        )
 
     def locked_out(self, username: str) -> Response:
         seconds = logins.retry_after(username)
