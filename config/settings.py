@@ -5,11 +5,13 @@ serves every environment: production differs only by DJANGO_ENV=production and t
 variables it requires.
 """
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +37,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else [
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "members.apps.ConductAdminConfig",  # django.contrib.admin with our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "audit",
     "conduct",
@@ -61,8 +67,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.ApiNoStoreMiddleware",
+    # Last, as django-axes requires: it turns a lockout found during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +123,40 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Second factor (django-otp, TOTP) for staff logins: enrolled at the first admin login, asked
+# for after the password in the admin and as `otp` at the token endpoint. Always on in
+# production; off by default in development and tests (the demo logins work with a password).
+if PRODUCTION:
+    CONDUCT_STAFF_2FA = env.bool("CONDUCT_STAFF_2FA", default=True)
+    if not CONDUCT_STAFF_2FA:
+        raise ImproperlyConfigured("CONDUCT_STAFF_2FA cannot be off when DJANGO_ENV=production.")
+else:
+    CONDUCT_STAFF_2FA = env.bool("CONDUCT_STAFF_2FA", default=False)
+OTP_TOTP_ISSUER = "Respect and Unity"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one username, from any address,
+# lock it for LOGIN_LOCKOUT_MINUTES, at the admin and the token endpoint alike. The counts sit
+# in the shared cache. Per-address limits are the throttles' (THROTTLE_TOKEN, and the admin
+# login uses the same rate): locking an address would lock out a whole office behind one NAT.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends when it said it would
+AXES_LOCKOUT_CALLABLE = "members.logins.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no attempt rows; the security log has them
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # no lockout by address: see above
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,10 +192,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="compliance@party.example.org")
 
+# Proxies in front of the app servers that append to X-Forwarded-For. With 0 the header is
+# ignored (a client could write anything there); with N the client is the Nth address from
+# the right. Throttles, lockouts and the security log all read it through core.net.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# An API token is refused this long after it was issued; a password change revokes it at once.
+TOKEN_LIFETIME_HOURS = env.int("TOKEN_LIFETIME_HOURS", default=12)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
+        "core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -158,9 +211,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "filing": env.str("THROTTLE_FILING", default="30/hour"),
         "token": env.str("THROTTLE_TOKEN", default="20/minute"),
@@ -190,15 +244,48 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
-}
+# Throttle and lockout counters must be shared by every process and app server: Redis when
+# REDIS_URL is set, otherwise a table in the database (created by `migrate`, see core.apps).
+# A per-process cache (locmem) would let each gunicorn worker count on its own.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "conduct_cache"}}
+if PRODUCTION and any(
+    c["BACKEND"].rsplit(".", 1)[0] in ("django.core.cache.backends.locmem", "django.core.cache.backends.dummy")
+    for c in CACHES.values()
+):
+    raise ImproperlyConfigured("A per-process cache cannot hold throttles and lockouts in production.")
+
+# Sessions (admin and browsable API logins) live in the database, so every app server sees them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Content-Security-Policy on every page (the admin, the API docs, the browsable API): scripts
+# and fonts only from our own static files, no inline script, no plugins, no framing. The
+# docs page loads its start-up script from a URL (SpectacularSwaggerSplitView) for this
+# reason. Inline styles stay allowed: the case admin, Swagger UI's page and DRF's browsable
+# API carry style attributes and blocks, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
 
 # --- Security (production) -------------------------------------------------------

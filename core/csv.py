@@ -26,6 +26,17 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell that a spreadsheet would run as a formula, prefixed with `'` so it shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class CSVRenderer(BaseRenderer):
     """Renders a list (or a paginated page's results) as CSV with a header row."""
 
@@ -41,9 +52,9 @@ class CSVRenderer(BaseRenderer):
         rows = [flatten(r) for r in data or []]
         out = io.StringIO()
         header = list(dict.fromkeys(k for r in rows for k in r))
-        writer = csv.DictWriter(out, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(out)
+        writer.writerow([safe_cell(h) for h in header])
+        writer.writerows([safe_cell(r.get(h, "")) for h in header] for r in rows)
         return out.getvalue().encode()
 
 
@@ -85,7 +96,7 @@ class CSVExportMixin:
                 flat = flatten(row)
                 if header is None:
                     header = list(flat)
-                    yield writer.writerow(header)
-                yield writer.writerow([flat.get(h, "") for h in header])
+                    yield writer.writerow([safe_cell(h) for h in header])
+                yield writer.writerow([safe_cell(flat.get(h, "")) for h in header])
         if header is None:
             yield writer.writerow(["no rows"])

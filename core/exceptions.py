@@ -18,6 +18,10 @@ def exception_handler(exc, context):
     if isinstance(exc, RecursionError):
         # Deeply nested JSON: the parser gives up before we do.
         return Response({"detail": "JSON is nested too deeply."}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError):
+        # A date at the calendar's edge that reached arithmetic unchecked (filters refuse them earlier,
+        # naming the field; see core.filters.FilterBackend).
+        return Response({"detail": "A date or time is out of range."}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ParseError):
         return Response({"detail": str(exc.detail)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -11,8 +11,8 @@ class AuditorsReadOnly(BasePermission):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        held = roles.user_roles(request.user)
-        return not (roles.AUDITOR in held and not held & {roles.OFFICER, roles.PANEL, roles.MEMBER})
+        # The auditor role wins over any other role the same login holds.
+        return not roles.has_role(request.user, roles.AUDITOR)
 
 
 def role_permission(*required):

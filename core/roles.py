@@ -1,4 +1,9 @@
-"""The roles of API.md. Staff roles are Django groups; `member` is a login linked to a member."""
+"""The roles of API.md. Staff roles are Django groups; `member` is a login linked to a member.
+
+An auditor's login is read-only everywhere, so it never holds the member role, even when
+it is linked to a member: a person who is both an auditor and a member files, answers and
+appeals with a separate member login.
+"""
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -20,7 +25,7 @@ def user_roles(user) -> set[str]:
     roles = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
     if user.is_superuser:
         roles |= {OFFICER, PANEL}
-    if member_of(user) is not None:
+    if AUDITOR not in roles and member_of(user) is not None:
         roles.add(MEMBER)
     user._conduct_roles = roles
     return roles

@@ -25,11 +25,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
+def _fresh_cache(django_db_setup, django_db_blocker):
+    """Throttle and lockout counters live in the cache (a database table unless REDIS_URL is set);
+    each test starts with none."""
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from audit.api import access, views
 
 urlpatterns = [
     path("events/", views.EventListApi.as_view(), name="audit-events"),
+    path("security/", views.SecurityListApi.as_view(), name="audit-security"),
     path("verify/", views.VerifyApi.as_view(), name="audit-verify"),
     path("access/", access.AuditAccessApi.as_view(), name="audit-access"),
 ]

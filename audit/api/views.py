@@ -1,5 +1,7 @@
 """Auditors' view of the log: the events (JSON or CSV) and the chain's verification."""
 
+import json
+
 import django_filters
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
@@ -11,6 +13,7 @@ from rest_framework.views import APIView
 from audit import selectors
 from audit.events import audit_csv_export
 from audit.models import AuditEvent
+from audit.security import SecurityKind, security_event_list
 from audit.services import audit_verify
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
@@ -50,6 +53,19 @@ class EventSerializer(serializers.ModelSerializer):
         return f"{event.object_type}:{event.object_id}"
 
 
+class EventCSVSerializer(EventSerializer):
+    """A CSV row: `data` is one JSON column, so every kind of event has the same columns."""
+
+    data = serializers.SerializerMethodField()
+
+    def get_data(self, event) -> str:
+        return json.dumps(event.data, sort_keys=True, ensure_ascii=False)
+
+
+def wants_csv(request) -> bool:
+    return getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"
+
+
 class EventListApi(CSVExportMixin, generics.ListAPIView):
     """Every write and staff read, oldest first; filters case, actor, action, after, before."""
 
@@ -62,8 +78,67 @@ class EventListApi(CSVExportMixin, generics.ListAPIView):
     pagination_class = IndexedPagination
     csv_filename = "audit-events"
 
+    def get_serializer_class(self):
+        return EventCSVSerializer if wants_csv(self.request) else EventSerializer
+
     def get_queryset(self):
         return selectors.event_list()
+
+
+class SecurityFilter(OrderedRangeMixin, django_filters.FilterSet):
+    range_fields = ("after", "before")
+
+    actor = django_filters.CharFilter(
+        field_name="data__username", help_text="A username: the one tried at login, or the staff user refused."
+    )
+    kind = django_filters.ChoiceFilter(choices=[(k.value, k.value) for k in SecurityKind], method="filter_kind")
+    after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = AuditEvent
+        fields = []
+
+    def filter_kind(self, qs, name, value):
+        return qs.filter(action=SecurityKind(value).action)
+
+
+class SecurityEventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="data.kind")
+    username = serializers.CharField(source="data.username", default="")
+    ip = serializers.CharField(source="data.ip", default="")
+    via = serializers.CharField(source="data.via", default="")
+    object = serializers.CharField(source="data.object", default="", help_text="read_refused: what was refused.")
+    status = serializers.IntegerField(source="data.status", default=None, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["seq", "at", "kind", "username", "ip", "via", "object", "status", "data", "hash"]
+
+
+class SecurityEventCSVSerializer(SecurityEventSerializer):
+    """A CSV row: `data` is one JSON column."""
+
+    data = serializers.SerializerMethodField()
+
+    def get_data(self, event) -> str:
+        return json.dumps(event.data, sort_keys=True, ensure_ascii=False)
+
+
+class SecurityListApi(CSVExportMixin, generics.ListAPIView):
+    """Failed logins, lockouts and refused staff reads, oldest first; filters after, before, actor, kind."""
+
+    permission_classes = [AUDIT_READERS]
+    renderer_classes = RENDERERS
+    filterset_class = SecurityFilter
+    pagination_class = IndexedPagination
+    csv_filename = "security-events"
+
+    def get_serializer_class(self):
+        return SecurityEventCSVSerializer if wants_csv(self.request) else SecurityEventSerializer
+
+    def get_queryset(self):
+        return security_event_list()
 
 
 class VerifySerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from core import roles
 from core.errors import ValidationError
 from core.idempotency import idempotent
 from core.permissions import role_permission
+from core.throttling import ScopedRateThrottle
 
 
 def _with_evidence_count(qs):
@@ -39,8 +40,6 @@ class ComplaintListCreateApi(generics.ListAPIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            from rest_framework.throttling import ScopedRateThrottle
-
             return [ScopedRateThrottle()]
         return []
 
