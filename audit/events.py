@@ -73,6 +73,10 @@ class Event(StrEnum):
     RECORD_DELETE = "record.delete"
     # Exports.
     EXPORT_CSV = "export.csv"
+    # Security: refused logins and reads (audit.security writes them).
+    SECURITY_LOGIN_FAILED = "security.login_failed"
+    SECURITY_LOCKOUT = "security.lockout"
+    SECURITY_READ_REFUSED = "security.read_refused"
 
 
 def case_event(*, actor, event: Event, case, from_status: str, now=None, data: dict | None = None):

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from django.db import transaction
 
+from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -22,8 +23,8 @@ class SecurityKind(StrEnum):
     READ_REFUSED = "read_refused"
 
     @property
-    def action(self) -> str:
-        return f"security.{self.value}"
+    def action(self) -> Event:
+        return Event(f"security.{self.value}")
 
 
 SECURITY_ACTIONS = [kind.action for kind in SecurityKind]
