@@ -153,7 +153,9 @@ def assert_refused(t: Target, response, field: str | None, before):
 def test_the_valid_body_of_each_endpoint_is_accepted(kind):
     t = target(kind)
     response = post(t, t.body)
-    assert response.status_code in (200, 201), response.content
+    # Actions answer with the case and the token endpoint with the token (200); the rest create something (201).
+    expected = 200 if kind.startswith("action:") or kind == "token" else 201
+    assert response.status_code == expected, response.content
 
 
 # --- Field by field ------------------------------------------------------------------------------
@@ -427,12 +429,9 @@ def test_a_handle_with_brackets_is_an_answer_not_a_server_error(changes):
     t = target("complaint")
     before = state(t)
     response = post(t, _with(t.body, changes))
-    assert response.status_code in (201, 400)
-    if response.status_code == 400:
-        assert set(response.json()) <= {"respondents", "evidence"}
-        assert state(t) == before
-    else:
-        assert Complaint.objects.count() == before[0] + 1
+    # The handle is stored as given: only a server error would be wrong.
+    assert response.status_code == 201, response.content
+    assert Complaint.objects.count() == before[0] + 1
 
 
 def test_unicode_text_is_stored_as_sent():
