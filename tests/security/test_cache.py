@@ -28,6 +28,7 @@ def settings_of(env: dict, expression: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.skipif(bool(project_settings.REDIS_URL), reason="this run uses Redis (REDIS_URL)")
 def test_without_redis_the_cache_is_a_table_that_migrate_created(tmp_path):
     assert caches["default"].__class__.__name__ == "DatabaseCache"
     assert "conduct_cache" in connection.introspection.table_names()
