@@ -8,14 +8,12 @@ re-registers Member with a subclass of MemberAdmin.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db import transaction
 from django.db.models import Count
 
 from audit.events import Event
 from audit.mixins import AuditedModelAdmin
-from audit.services import audit_record
 from members.models import Constituency, Identity, Member, Region
-from members.services import member_identities_changed
+from members.services import member_identities_changed, member_read_record
 
 
 @admin.register(Region)
@@ -84,8 +82,7 @@ class MemberAdmin(AuditedModelAdmin, admin.ModelAdmin):
         if request.method == "GET" and response.status_code == 200:
             member = self.get_object(request, unquote(object_id))
             if member is not None:
-                with transaction.atomic():
-                    audit_record(actor=request.user, action=Event.MEMBER_READ, obj=member, data={"via": "admin"})
+                member_read_record(member=member, actor=request.user, via="admin")
         return response
 
     def save_formset(self, request, form, formset, change):

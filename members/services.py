@@ -514,3 +514,9 @@ def member_identities_changed(*, member: Member, actor, added=(), changed=(), re
     registered = [*added, *changed]
     if registered:
         identities_registered.send(sender=Identity, identities=registered, actor=actor)
+
+
+@transaction.atomic
+def member_read_record(*, member: Member, actor, via: str) -> None:
+    """Record a staff read of a member's record (the admin page, the auditors' history)."""
+    audit_record(actor=actor, action=Event.MEMBER_READ, obj=member, data={"via": via})

@@ -5,7 +5,6 @@ the register queries complaints owns. The log and access queries live in audit.
 """
 
 import django_filters
-from django.db import transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +15,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.events import Event, audit_csv_export
-from audit.services import audit_record
+from audit.events import audit_csv_export
 from complaints import selectors
 from complaints.models import Sanction, sanctions_in_force_q
 from complaints.stats import stats_compute
@@ -28,6 +26,7 @@ from core.filters import AnyOf, OrderedRangeMixin
 from core.pagination import IndexedPagination
 from core.permissions import role_permission
 from members.models import Constituency, Member, Region
+from members.services import member_read_record
 
 AUDIT_READERS = role_permission(roles.AUDITOR, roles.OFFICER)
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
@@ -211,8 +210,7 @@ class AuditMemberHistoryApi(APIView):
         member = Member.objects.filter(membership_number=membership_number).first()
         if member is None:
             raise NotFound("No member with that number.")
-        with transaction.atomic():
-            audit_record(actor=request.user, action=Event.MEMBER_READ, obj=member, data={"via": "api.history"})
+        member_read_record(member=member, actor=request.user, via="api.history")
         entries = HistoryEntrySerializer(selectors.member_history(member=member), many=True).data
         response = Response(entries)
         if getattr(request.accepted_renderer, "format", None) == "csv":
