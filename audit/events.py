@@ -47,6 +47,11 @@ class Event(StrEnum):
     COMPLAINT_ANONYMISE = "complaint.anonymise"
     EVIDENCE_INGEST = "evidence.ingest"
     EVIDENCE_ATTRIBUTE = "evidence.attribute"
+    EVIDENCE_CLASSIFY = "evidence.classify"
+    # Threats and the police: on the complaint, whoever sent them.
+    COMPLAINT_POLICE_REFERRAL = "complaint.police_referral"
+    COMPLAINT_POLICE_PACK = "complaint.police_pack"
+    COMPLAINT_THREAT_ALERT = "complaint.threat_alert"
     # Members.
     MEMBER_ADD = "member.add"
     MEMBER_CHANGE = "member.change"

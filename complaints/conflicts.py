@@ -10,9 +10,9 @@ queryset filter, so the triage queue, the admin and the services cannot disagree
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from complaints.models import ConflictDeclaration
+from complaints.models import Case, ConflictDeclaration
 from core.roles import member_of
 
 
@@ -98,3 +98,29 @@ def conflicts_q(user, ties: Ties | None = None, prefix: str = "") -> Q:
         if held:
             q |= Q(**{f"{prefix}{path}__in": sorted(held)})
     return q
+
+
+def complaint_conflict_reason(user, complaint, ties: Ties | None = None) -> str | None:
+    """Why `user` may not act on or read `complaint`, or None: the same rules, over every case it holds.
+
+    A complaint carries every respondent of its cases, so staff conflicted with any of
+    its cases (or with its complainant, before any case exists) are conflicted with it.
+    """
+    ties = ties if ties is not None else ties_of(user)
+    cases = list(complaint.cases.select_related("respondent", "complaint__complainant"))
+    for case in cases or [Case(complaint=complaint)]:
+        reason = conflict_reason(user, case, ties)
+        if reason:
+            return reason
+    return None
+
+
+def complaint_conflicts_q(user, ties: Ties | None = None) -> Q:
+    """The complaints `user` is conflicted with, as a filter on Complaint (the form of the rule above)."""
+    ties = ties if ties is not None else ties_of(user)
+    q = Exists(Case.objects.filter(conflicts_q(user, ties), complaint=OuterRef("pk")))
+    for _reason, path, tie in RULES:
+        held = getattr(ties, tie)
+        if held and path.startswith("complaint__"):
+            q |= Q(**{f"{path.removeprefix('complaint__')}__in": sorted(held)})
+    return Q(q)

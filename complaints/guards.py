@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from complaints.conflicts import conflict_reason
-from complaints.models import Appeal, Case, InterimSuspension
+from complaints.models import Appeal, Case, Evidence, InterimSuspension, PoliceReferral
 from core.errors import PermissionDenied
 
 S = Case.Status
@@ -143,3 +143,23 @@ def no_case_yet(case, actor, now):
     if case.complaint.cases.filter(respondent_id=case.respondent_id).exists():
         return "This complaint already has a case about that member."
     return None
+
+
+def not_covered_by_complaint_referral(case, actor, now):
+    """A referral on the complaint that covers every threat of this respondent already stands for
+    the case: nobody records the same referral twice."""
+    threats = Evidence.objects.filter(case=case, threat=True)
+    if not threats.exists() or threats.filter(police_referrals__isnull=True).exists():
+        return None
+    covering = (
+        PoliceReferral.objects.filter(complaint_id=case.complaint_id, case__isnull=True, evidence__case=case)
+        .order_by("-recorded_at")
+        .first()
+    )
+    if covering is None:
+        return None
+    when = timezone.localtime(covering.recorded_at).strftime("%-d %B %Y at %H:%M")
+    return (
+        f"The police-referral decision recorded on complaint {case.complaint.reference} on {when} "
+        "already covers this respondent's threats."
+    )

@@ -201,6 +201,21 @@ class Evidence(models.Model):
     categories = models.JSONField(default=list, blank=True)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.LOW)
     threat = models.BooleanField(default=False, help_text="Flagged as a threat of violence.")
+    threat_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the engine first held this item as a threat: its upload, or the reclassification "
+        "that found it. The police clock runs from here.",
+    )
+    machine_categories = models.JSONField(
+        default=list, blank=True, help_text="The categories the detector gave, kept beside an officer's correction."
+    )
+    machine_threat = models.BooleanField(default=False, help_text="Whether the detector flagged it as a threat.")
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    classified_at = models.DateTimeField(null=True, blank=True)
+    classification_reason = models.TextField(blank=True)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -212,6 +227,7 @@ class Evidence(models.Model):
             models.Index(fields=["case", "occurred_at"], name="evidence_case_time_idx"),
             models.Index(fields=["complaint", "signature"], name="evidence_signature_idx"),
             models.Index(fields=["sender_key"], condition=Q(member__isnull=True), name="evidence_unattributed_idx"),
+            models.Index(fields=["complaint", "threat_since"], condition=Q(threat=True), name="evidence_threat_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["complaint", "content_hash"], name="evidence_unique_content"),
@@ -429,9 +445,18 @@ class InterimSuspension(models.Model):
 
 
 class PoliceReferral(models.Model):
-    """A police-referral decision: a referral, or a recorded reason not to refer."""
+    """A police-referral decision: a referral, or a recorded reason not to refer.
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="police_referrals")
+    It belongs to the complaint, because most senders of threats are not members, and
+    covers the threat items it names (`evidence`); one made from a member's case also
+    names the case. Threat items it does not cover keep the complaint's clock running.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="police_referrals")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="police_referrals")
+    all_senders = models.BooleanField(default=False, help_text="Covers every sender of a threat at the time.")
+    sender_keys = models.JSONField(default=list, blank=True, help_text="The threat register's sender keys covered.")
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="police_referrals")
     force = models.CharField(max_length=100, blank=True)
     unit = models.CharField(max_length=100, blank=True)
     crime_reference = models.CharField(max_length=100, blank=True)
@@ -441,7 +466,21 @@ class PoliceReferral(models.Model):
     recorded_at = models.DateTimeField()
 
     def __str__(self):
-        return f"police referral on {self.case}"
+        return f"police referral on {self.case or self.complaint}"
+
+    @property
+    def referred(self) -> bool:
+        return not self.not_referred_reason
+
+
+class ReminderSent(models.Model):
+    """One reminder or alert sent: (what, lead time, to whom) is sent once, however often the command runs."""
+
+    key = models.CharField(max_length=300, unique=True)
+    sent_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key
 
 
 class ConflictDeclaration(models.Model):

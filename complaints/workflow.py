@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from complaints import guards
-from complaints.conflicts import conflict_reason, ties_of
-from complaints.models import Case
+from complaints.conflicts import complaint_conflict_reason, conflict_reason, ties_of
+from complaints.models import Case, Complaint
 from core import roles
 from core.errors import ConflictError, PermissionDenied
 
@@ -52,6 +52,9 @@ class Action(StrEnum):
     INTERIM_SUSPENSION_REVIEW = "interim_suspension_review"
     # Opening a case on a complaint, for a member identified after filing.
     OPEN_CASE = "open_case"
+    # On a complaint as a whole, whoever sent its evidence: the police and the machine's flags.
+    COMPLAINT_POLICE_REFERRAL = "complaint_police_referral"
+    CLASSIFY_EVIDENCE = "classify_evidence"
 
 
 # Who may act, beyond holding a role:
@@ -77,6 +80,8 @@ class Entry:
     guard: object = None  # guard(case, actor, now) -> refusal in words or None (409)
     measure: bool = False  # a step beside the workflow: listed apart, never changes the status
     on_complaint: bool = False  # taken on a complaint, for a case that does not exist yet
+    # Taken on a complaint as a whole (`check_complaint`): `sources` are the complaint's statuses.
+    complaint_wide: bool = False
     # Where the target depends on the state the case is in ({source: target}).
     target_by_source: tuple[tuple[str, str], ...] = ()
     # Where the action leaves something awaiting a second panel member's confirmation.
@@ -101,6 +106,8 @@ def _entry(label, sources, target, actors, service, serializer, form, **kw) -> E
 
 
 OFFICER = (roles.OFFICER,)
+# Threats reach the police whoever sent them, whatever the complaint's state.
+COMPLAINT_ANY = tuple(Complaint.Status.values)
 ACTIONS: dict[Action, Entry] = {
     Action.OPEN_INVESTIGATION: _entry(
         "Open investigation", (S.RECEIVED,), S.INVESTIGATION, OFFICER,
@@ -167,7 +174,7 @@ ACTIONS: dict[Action, Entry] = {
     Action.POLICE_REFERRAL: _entry(
         "Record police referral", OPEN, None, OFFICER,
         "measures.case_record_police_referral", "PoliceReferralInputSerializer", "PoliceReferralForm",
-        measure=True,
+        guard=guards.not_covered_by_complaint_referral, measure=True,
     ),
     Action.INTERIM_SUSPENSION_IMPOSE: _entry(
         "Impose interim suspension", OPEN, None, OFFICER,
@@ -183,6 +190,20 @@ ACTIONS: dict[Action, Entry] = {
         "Open case", (S.RECEIVED,), S.RECEIVED, OFFICER,
         "investigation.case_open", "CaseOpenSerializer", "CaseOpenForm",
         guard=guards.no_case_yet, on_complaint=True,
+    ),
+    Action.COMPLAINT_POLICE_REFERRAL: Entry(
+        "Record a police referral", COMPLAINT_ANY, None, OFFICER,
+        "complaints.services.police.complaint_record_police_referral",
+        "complaints.api.threats.ComplaintPoliceReferralSerializer",
+        "complaints.admin.threats.ComplaintPoliceReferralForm",
+        measure=True, complaint_wide=True,
+    ),
+    Action.CLASSIFY_EVIDENCE: Entry(
+        "Correct the classification", COMPLAINT_ANY, None, OFFICER,
+        "complaints.services.evidence.classification.evidence_classify_many",
+        "complaints.api.threats.ClassificationSerializer",
+        "complaints.admin.threats.ClassificationForm",
+        measure=True, complaint_wide=True,
     ),
 }  # fmt: skip
 
@@ -244,6 +265,8 @@ def check(case: Case, action: Action | str, actor, now: dt.datetime | None = Non
     now = now or timezone.now()
     the_entry = entry(action)
     action = Action(action)
+    if the_entry.complaint_wide:
+        raise ConflictError(f"{the_entry.label} is taken on a complaint, not on one case.")
     if not any(_actor_matches(case, actor, who) for who in the_entry.actors):
         raise PermissionDenied(f"Only {_who(the_entry.actors)} may {the_entry.label.lower()} on this case.")
     acting_as_respondent = RESPONDENT in the_entry.actors and _actor_matches(case, actor, RESPONDENT)
@@ -257,6 +280,27 @@ def check(case: Case, action: Action | str, actor, now: dt.datetime | None = Non
         refusal = the_entry.guard(case, actor, now)
         if refusal:
             raise ConflictError(refusal)
+    return the_entry
+
+
+def check_complaint(complaint: Complaint, action: Action | str, actor, now: dt.datetime | None = None) -> Entry:
+    """Raise the refusal, in words, for `actor` taking a complaint-wide `action` on `complaint`.
+
+    Who (403), then conflicts of interest with any party to the complaint (403), then the
+    complaint's state (409).
+    """
+    the_entry = entry(action)
+    if not the_entry.complaint_wide:
+        raise ConflictError(f"{the_entry.label} is taken on a case, not on a complaint.")
+    if not any(roles.has_role(actor, who) for who in the_entry.actors):
+        raise PermissionDenied(f"Only {_who(the_entry.actors)} may {the_entry.label.lower()} on this complaint.")
+    reason = complaint_conflict_reason(actor, complaint)
+    if reason:
+        raise PermissionDenied(f"Conflict of interest: {reason}.")
+    if complaint.status not in the_entry.sources:
+        raise ConflictError(
+            f"{the_entry.label} is not possible while the complaint is {complaint.get_status_display()}."
+        )
     return the_entry
 
 
@@ -277,6 +321,7 @@ def _allowed(case: Case, actor, now, *, measures: bool) -> list[str]:
         for action, the_entry in ACTIONS.items()
         if the_entry.measure == measures
         and not the_entry.on_complaint
+        and not the_entry.complaint_wide
         and case.status in the_entry.sources
         and refusal(case, action, actor, now, ties) is None
     ]

@@ -118,7 +118,9 @@ def world(officer):
         imposed_at=now,
         next_review_due=now + dt.timedelta(days=28),
     )
-    PoliceReferral.objects.create(case=case, force="Metropolitan Police", recorded_by=officer, recorded_at=now)
+    PoliceReferral.objects.create(
+        complaint=case.complaint, case=case, force="Metropolitan Police", recorded_by=officer, recorded_at=now
+    )
     Response.objects.create(case=case, text="I deny it.", submitted_by=officer, on_behalf=True, submitted_at=now)
     ConflictDeclaration.objects.create(user=officer, member=MemberFactory(), reason="Family member.")
     with transaction.atomic():

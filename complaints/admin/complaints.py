@@ -21,6 +21,7 @@ from complaints.admin.common import (
     _sees_every_case,
     scope_to_cases,
 )
+from complaints.admin.threats import ClassificationAdminMixin, ThreatRegisterAdminMixin
 from complaints.models import (
     Case,
     Complaint,
@@ -60,7 +61,7 @@ class AcknowledgedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "complainant_display", "status", "submitted_at", "acknowledged_at", "case_count")
     list_filter = ("status", AcknowledgedFilter, "complainant_is_target")
     search_fields = ("reference", "summary")
@@ -229,6 +230,8 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 request
             )
             extra_context["can_open_case"] = self.admin_site.get_model_admin(Case).has_add_permission(request)
+            if roles.has_role(request.user, roles.OFFICER):
+                extra_context["threats_url"] = reverse("admin:complaints_complaint_threats", args=[complaint.pk])
             extra_context["all_cases_url"] = (
                 reverse("admin:complaints_case_changelist") + "?" + urlencode({"complaint__id__exact": complaint.pk})
             )
@@ -236,9 +239,20 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("occurred_at", "channel", "sender", "short_text", "severity", "complaint", "case", "member")
-    list_filter = (ComplaintReferenceFilter, CaseReferenceFilter, "channel", "severity")
+class EvidenceAdmin(ClassificationAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "occurred_at",
+        "channel",
+        "sender",
+        "short_text",
+        "severity",
+        "threat",
+        "corrected",
+        "complaint",
+        "case",
+        "member",
+    )
+    list_filter = (ComplaintReferenceFilter, CaseReferenceFilter, "threat", "machine_threat", "channel", "severity")
     search_fields = ("author_handle", "author_name", "author_email", "text")
     list_select_related = ("complaint", "case", "member")
     show_full_result_count = False
@@ -257,6 +271,25 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="text")
     def short_text(self, obj):
         return (obj.text[:80] + "…") if len(obj.text) > 80 else obj.text
+
+    @admin.display(description="corrected by an officer", boolean=True)
+    def corrected(self, obj):
+        return obj.classified_at is not None
+
+    def has_classify_permission(self, request):
+        return roles.has_role(request.user, roles.OFFICER)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_classify_permission(request):
+            actions.pop("classify_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if self.has_classify_permission(request):
+            extra_context["classify_url"] = reverse("admin:complaints_evidence_classify", args=[unquote(object_id)])
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="attachment")
     def attachment_name(self, obj):

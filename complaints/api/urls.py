@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.api import allegations, cases, complaints, register
+from complaints.api import allegations, cases, complaints, register, threats
 
 urlpatterns = [
     path("complaints/", complaints.ComplaintListCreateApi.as_view(), name="complaint-list"),
@@ -9,6 +9,17 @@ urlpatterns = [
         "complaints/<str:reference>/evidence/", complaints.ComplaintEvidenceListApi.as_view(), name="complaint-evidence"
     ),
     path("complaints/<str:reference>/senders/", complaints.ComplaintSendersApi.as_view(), name="complaint-senders"),
+    path("complaints/<str:reference>/threats/", threats.ComplaintThreatsApi.as_view(), name="complaint-threats"),
+    path(
+        "complaints/<str:reference>/police-referrals/",
+        threats.ComplaintPoliceReferralApi.as_view(),
+        name="complaint-police-referrals",
+    ),
+    path(
+        "evidence/<int:pk>/classification/",
+        threats.EvidenceClassificationApi.as_view(),
+        name="evidence-classification",
+    ),
     path("complaints/<str:reference>/cases/", cases.ComplaintCaseOpenApi.as_view(), name="complaint-case-open"),
     path("cases/", cases.CaseListApi.as_view(), name="case-list"),
     path("cases/<str:reference>/", cases.CaseDetailApi.as_view(), name="case-detail"),

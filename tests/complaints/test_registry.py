@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from complaints import workflow
 from complaints.admin.forms import CaseActionForm
 from complaints.conflicts import conflict_reason, conflicts_q
-from complaints.models import Case, ConflictDeclaration, InterimSuspension
+from complaints.models import Case, Complaint, ConflictDeclaration, InterimSuspension
 from complaints.services.cases.common import begin
 from core.errors import PermissionDenied
 from tests.complaints.factories import CaseFactory
@@ -39,20 +39,29 @@ def test_every_action_has_exactly_one_entry_whose_service_serializer_and_form_re
 
 def test_case_forms_are_case_action_forms_and_the_open_case_form_is_not():
     for action, entry in workflow.ACTIONS.items():
-        assert issubclass(workflow.form_of(action), CaseActionForm) is (not entry.on_complaint), action
+        on_a_case = not (entry.on_complaint or entry.complaint_wide)
+        assert issubclass(workflow.form_of(action), CaseActionForm) is on_a_case, action
 
 
 def test_measures_never_change_the_status_and_are_listed_apart():
     for entry in workflow.ACTIONS.values():
-        if entry.measure:
+        if entry.measure and entry.complaint_wide:
+            assert entry.target is None and set(entry.sources) == set(Complaint.Status.values)
+        elif entry.measure:
             assert entry.target is None and set(entry.sources) == set(Case.OPEN_STATUSES)
 
 
 def test_every_case_action_has_an_audit_event_name():
     from audit.events import Event
 
+    on_complaints = {
+        workflow.Action.COMPLAINT_POLICE_REFERRAL: Event.COMPLAINT_POLICE_REFERRAL,
+        workflow.Action.CLASSIFY_EVIDENCE: Event.EVIDENCE_CLASSIFY,
+    }
+    assert set(on_complaints) == {a for a, e in workflow.ACTIONS.items() if e.complaint_wide}
     for action in workflow.Action:
-        assert Event(f"case.{action.value}")
+        if action not in on_complaints:
+            assert Event(f"case.{action.value}")
 
 
 def _cases_and_users():

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from complaints.models import Case, InterimSuspension, PoliceReferral
+from complaints.models import Case, Evidence, InterimSuspension, PoliceReferral
 from complaints.services.cases.common import advance, begin, record
+from complaints.services.police import referral_fields
 from complaints.services.standing import member_standing_refresh
 from complaints.workflow import Action
 from core.errors import ConflictError, ValidationError
@@ -32,28 +33,20 @@ def case_record_police_referral(
 ):
     """Record a police-referral decision: a referral, or a reason not to refer. The case stays open."""
     case, _, now = begin(case, Action.POLICE_REFERRAL, actor, version, now)
-    referring = bool(force or unit or crime_reference or referred_at)
-    not_referred_reason = (not_referred_reason or "").strip()
-    if referring and not_referred_reason:
-        raise ValidationError("Give either a referral or a reason not to refer, not both.", field="not_referred_reason")
-    if not referring and not not_referred_reason:
-        raise ValidationError("Give the referral (force, referred_at) or a not_referred_reason.", field="force")
-    if referring:
-        if not force.strip():
-            raise ValidationError("This field is required.", field="force")
-        referred_at = referred_at or now
-        if referred_at > now:
-            raise ValidationError("Cannot be in the future.", field="referred_at")
-    referral = PoliceReferral.objects.create(
-        case=case,
-        force=force.strip(),
-        unit=unit.strip(),
-        crime_reference=crime_reference.strip(),
-        referred_at=referred_at if referring else None,
+    fields = referral_fields(
+        force=force,
+        unit=unit,
+        crime_reference=crime_reference,
+        referred_at=referred_at,
         not_referred_reason=not_referred_reason,
-        recorded_by=actor,
-        recorded_at=now,
+        now=now,
     )
+    referral = PoliceReferral.objects.create(
+        complaint_id=case.complaint_id, case=case, recorded_by=actor, recorded_at=now, **fields
+    )
+    # It covers the respondent's threat items, so the complaint's clock sees it too.
+    referral.evidence.set(Evidence.objects.filter(case=case, threat=True))
+    referring = referral.referred
     advance(case, None)
     record(
         case,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from audit.events import Event
 from audit.services import audit_record, audit_record_many
 from complaints.models import Case, Complaint, Evidence
+from complaints.selectors.threats import case_referral_made_exists
 from complaints.services.evidence.rows import CHUNK, sender_key
-from conduct.models import Severity
+from conduct.models import Category, Severity
 from core.errors import ValidationError
 from members.models import Identity, Member
 
@@ -109,11 +110,15 @@ def member_ids_for_respondents(respondents: list[dict]) -> tuple[set[int], list[
     return ids, unidentified
 
 
-def cases_refresh(*, case_ids, now) -> None:
-    """Recompute volume, threats and severity of cases from their evidence (one UPDATE per 500 cases).
+def cases_refresh(*, case_ids, now, reclassified: bool = False) -> None:
+    """Recompute volume, threats, severity and categories of cases from their evidence (one UPDATE
+    per 500 cases, and the categories in a few statements).
 
     Severity follows the worst item and the volume; a threat makes the case critical
-    and starts the police-referral clock if it has not started.
+    and starts the police-referral clock if it has not started. New evidence only adds,
+    so severity never falls on intake; after an officer's reclassification
+    (`reclassified`) it is worked out afresh, and a case left with no threat loses a
+    clock that no decision stopped.
     """
     if not case_ids:
         return
@@ -135,6 +140,12 @@ def cases_refresh(*, case_ids, now) -> None:
     )
     threatened = GreaterThan(threats, 0)
     due = now + dt.timedelta(hours=conf["POLICE_REFERRAL_HOURS"])
+    clock = [
+        When(threatened, police_referral_due__isnull=False, then=F("police_referral_due")),
+        When(threatened, then=Value(due)),
+    ]
+    if reclassified:
+        clock.append(When(~case_referral_made_exists(), then=Value(None)))
     case_ids = sorted(case_ids)
     for i in range(0, len(case_ids), CHUNK):
         Case.objects.filter(pk__in=case_ids[i : i + CHUNK]).update(
@@ -142,14 +153,46 @@ def cases_refresh(*, case_ids, now) -> None:
             threat_count=threats,
             severity=Choose(
                 When(threatened, then=Value(Severity.CRITICAL)),
-                default=Greatest(F("severity"), worst, volume, output_field=number),
+                default=Greatest(worst, volume, output_field=number)
+                if reclassified
+                else Greatest(F("severity"), worst, volume, output_field=number),
                 output_field=number,
             ),
-            police_referral_due=Choose(
-                When(police_referral_due__isnull=False, then=F("police_referral_due")),
-                When(threatened, then=Value(due)),
-                default=None,
-            ),
+            police_referral_due=Choose(*clock, default=F("police_referral_due")),
+        )
+    case_categories_sync(case_ids=case_ids)
+
+
+def case_categories_sync(*, case_ids) -> None:
+    """A case carries the categories of its complaint's rules, of the rules charged, and of its
+    evidence's flags (as an officer corrected them): set from the start, kept in step."""
+    case_ids = sorted(case_ids)
+    code_to_id = dict(Category.objects.values_list("code", "pk"))
+    wanted: dict[int, set[int]] = {pk: set() for pk in case_ids}
+    through = Case.categories.through
+    for i in range(0, len(case_ids), CHUNK):
+        chunk = case_ids[i : i + CHUNK]
+        for case_id, codes in (
+            Evidence.objects.filter(case_id__in=chunk).exclude(categories=[]).values_list("case_id", "categories")
+        ).distinct():
+            wanted[case_id].update(code_to_id[c] for c in codes if c in code_to_id)
+        for case_id, category_id in Case.objects.filter(pk__in=chunk).values_list(
+            "pk", "complaint__rules__category_id"
+        ):
+            if category_id:
+                wanted[case_id].add(category_id)
+        for case_id, category_id in Case.rules_charged.through.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "rule__category_id"
+        ):
+            wanted[case_id].add(category_id)
+        held: dict[int, set[int]] = {pk: set() for pk in chunk}
+        for case_id, category_id in through.objects.filter(case_id__in=chunk).values_list("case_id", "category_id"):
+            held[case_id].add(category_id)
+        stale = [(c, k) for c in chunk for k in held[c] - wanted[c]]
+        for case_id, category_id in stale:
+            through.objects.filter(case_id=case_id, category_id=category_id).delete()
+        through.objects.bulk_create(
+            [through(case_id=c, category_id=k) for c in chunk for k in sorted(wanted[c] - held[c])]
         )
 
 

@@ -134,6 +134,10 @@ def evidence_ingest(
                 "categories": categories,
                 "severity": severity or Severity.LOW,
                 "threat": threat,
+                "threat_since": now if threat else None,
+                "machine_categories": categories,
+                "machine_threat": threat,
+                "classification_reason": "",
                 "campaign_id": None,
             }
         )
@@ -174,11 +178,13 @@ _PLAIN_COLUMNS = (
     "signature",
     "severity",
     "threat",
+    "machine_threat",
+    "classification_reason",
     "campaign_id",
 )
 
 
-_ADAPTED_COLUMNS = ("occurred_at", "categories", "created_at", "attachment")
+_ADAPTED_COLUMNS = ("occurred_at", "threat_since", "categories", "machine_categories", "created_at", "attachment")
 
 
 def evidence_insert(rows: list[dict]) -> None:
@@ -206,7 +212,13 @@ def evidence_insert(rows: list[dict]) -> None:
         if categories not in as_json:
             as_json[categories] = json.dumps(list(categories), cls=encoder)
         # No attachment: the ORM writes an empty FileField as "".
-        values.append((*plain(row), adapt_time(row["occurred_at"]), as_json[categories], created_at, ""))
+        since = adapt_time(row["threat_since"]) if row["threat_since"] else None
+        machine = tuple(row["machine_categories"])
+        if machine not in as_json:
+            as_json[machine] = json.dumps(list(machine), cls=encoder)
+        values.append(
+            (*plain(row), adapt_time(row["occurred_at"]), since, as_json[categories], as_json[machine], created_at, "")
+        )
     column_of = {f.attname: f.column for f in Evidence._meta.concrete_fields}
     table = ops.quote_name(Evidence._meta.db_table)
     columns = ", ".join(ops.quote_name(column_of[name]) for name in _PLAIN_COLUMNS + _ADAPTED_COLUMNS)

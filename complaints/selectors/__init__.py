@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from complaints.conflicts import conflicts_q
@@ -14,9 +14,9 @@ from complaints.models import (
     Decision,
     Evidence,
     InterimSuspension,
-    PoliceReferral,
     Sanction,
 )
+from complaints.selectors.threats import case_referral_made_exists
 from core import roles
 from core.errors import NotFound
 from members.models import Member
@@ -67,7 +67,7 @@ def overdue_q(now: dt.datetime) -> Q:
         complaint__submitted_at__lt=now - dt.timedelta(days=_conf("ACKNOWLEDGE_DAYS")),
     )
     response = Q(status=Case.Status.AWAITING_RESPONSE, response_due__lt=now)
-    police = Q(police_referral_due__lt=now) & ~Exists(PoliceReferral.objects.filter(case=OuterRef("pk")))
+    police = Q(police_referral_due__lt=now) & ~case_referral_made_exists()
     decision = Q(
         status__in=[Case.Status.RECEIVED, Case.Status.INVESTIGATION, Case.Status.AWAITING_RESPONSE, Case.Status.PANEL],
         complaint__acknowledged_at__lt=now - dt.timedelta(days=_conf("DECISION_DAYS")),
