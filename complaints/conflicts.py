@@ -108,10 +108,16 @@ def complaint_conflict_reason(user, complaint, ties: Ties | None = None) -> str 
     """
     ties = ties if ties is not None else ties_of(user)
     cases = list(complaint.cases.select_related("respondent", "complaint__complainant"))
-    for case in cases or [Case(complaint=complaint)]:
+    for case in cases:
         reason = conflict_reason(user, case, ties)
         if reason:
             return reason
+    if not cases:  # only the complainant is a party yet
+        for reason, path, tie in RULES:
+            if path.startswith("complaint__"):
+                value, held = _walk(complaint, path.removeprefix("complaint__")), getattr(ties, tie)
+                if value is not None and value in held:
+                    return reason.format(declared=held[value] if isinstance(held, dict) else "")
     return None
 
 

@@ -9,10 +9,10 @@ import statistics
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from complaints.models import Appeal, Case, Decision, InterimSuspension, Response
+from complaints.models import Appeal, Case, Decision, Evidence, InterimSuspension, Response
 
 AGE_BANDS = [
     (0, 30, "0-30 days"),
@@ -121,4 +121,32 @@ def stats_compute(*, date_from: dt.date, date_to: dt.date, now=None) -> dict:
             for (code, quarter), counts in sorted(outcomes.items())
         ],
         "open_cases_by_age": [{"band": label, "count": suppress(ages[label])} for _, _, label in AGE_BANDS],
+        "threat_detection": detector_accuracy(start=start, end=end),
+    }
+
+
+def detector_accuracy(*, start: dt.datetime, end: dt.datetime) -> dict:
+    """The threat detector measured against officers' decisions on the items they reviewed
+    (reclassified) in the window: how often it agreed, what it missed and what it raised in error.
+    With fewer reviews than the suppression threshold, the rates are withheld."""
+    reviewed = _window(Evidence.objects.exclude(classified_at=None), "classified_at", start, end)
+    row = reviewed.aggregate(
+        reviewed=Count("pk"),
+        both=Count("pk", filter=Q(threat=True, machine_threat=True)),
+        missed=Count("pk", filter=Q(threat=True, machine_threat=False)),
+        false_alarms=Count("pk", filter=Q(threat=False, machine_threat=True)),
+    )
+    n, both, missed, false_alarms = row["reviewed"], row["both"], row["missed"], row["false_alarms"]
+    shown = n >= settings.CONDUCT["STATS_SUPPRESS_BELOW"]
+
+    def rate(part: int, whole: int) -> float | None:
+        return round(part / whole, 3) if shown and whole else None
+
+    return {
+        "reviewed_by_officers": suppress(n),
+        "agreed": suppress(n - missed - false_alarms),
+        "threats_missed": suppress(missed),
+        "false_alarms": suppress(false_alarms),
+        "precision": rate(both, both + false_alarms),
+        "recall": rate(both, both + missed),
     }

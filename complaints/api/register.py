@@ -253,6 +253,10 @@ class StatsSerializer(serializers.Serializer):
     timeliness = serializers.DictField(child=StageSerializer())
     outcomes = serializers.ListField(child=serializers.DictField(), help_text="category, quarter and counts")
     open_cases_by_age = serializers.ListField(child=serializers.DictField())
+    threat_detection = serializers.DictField(
+        help_text="The detector against officers' reclassifications in the window: reviewed_by_officers, agreed, "
+        "threats_missed, false_alarms, precision, recall (rates withheld under the suppression threshold)."
+    )
 
 
 class AuditStatsApi(APIView):

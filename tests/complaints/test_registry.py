@@ -7,11 +7,11 @@ from rest_framework.test import APIClient
 
 from complaints import workflow
 from complaints.admin.forms import CaseActionForm
-from complaints.conflicts import conflict_reason, conflicts_q
+from complaints.conflicts import complaint_conflict_reason, complaint_conflicts_q, conflict_reason, conflicts_q
 from complaints.models import Case, Complaint, ConflictDeclaration, InterimSuspension
 from complaints.services.cases.common import begin
 from core.errors import PermissionDenied
-from tests.complaints.factories import CaseFactory
+from tests.complaints.factories import CaseFactory, ComplaintFactory
 from tests.members.factories import ConstituencyFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,22 @@ def test_the_api_and_the_admin_refuse_a_conflicted_officer_with_the_same_words(c
     assert response.status_code == 302
     assert [m.message for m in get_messages(response.wsgi_request)] == [words]
     assert not InterimSuspension.objects.exists()
+
+
+def test_the_complaint_forms_of_the_conflict_rule_agree_and_cover_every_respondent():
+    cases, users = _cases_and_users()
+    plain, about = cases
+    # A complaint with both cases, and one with no case yet whose complainant is the tied member.
+    joint = ComplaintFactory()
+    Case.objects.filter(pk__in=[plain.pk, about.pk]).update(complaint=joint)
+    alone = ComplaintFactory(complainant=about.respondent)
+    complaints = [joint, alone, plain.complaint, about.complaint]
+    for user in users:
+        in_python = {c.pk for c in complaints if complaint_conflict_reason(user, c)}
+        listed = Complaint.objects.filter(pk__in=[c.pk for c in complaints]).filter(complaint_conflicts_q(user))
+        assert in_python == set(listed.values_list("pk", flat=True)), user
+    officer, neighbour, declared, declared_place, self_user = users
+    assert complaint_conflict_reason(officer, joint) is None
+    assert complaint_conflict_reason(declared, joint) == "declared conflict (my brother)"
+    assert complaint_conflict_reason(self_user, alone) == "you are the complainant"
+    assert complaint_conflict_reason(declared_place, joint) == "declared conflict (I ran the branch)"
