@@ -138,3 +138,19 @@ def test_seed_demo_twice_creates_nothing_new_and_resets_the_password(monkeypatch
     assert "nothing created" in output and "second-pass-456" in output
     assert get_user_model().objects.get(username="officer").check_password("second-pass-456")
     assert audit_verify().ok is True
+
+
+def test_seed_demo_shows_threats_from_strangers_and_a_missed_threat_an_officer_corrected():
+    from complaints.selectors.threats import police_clock, threat_senders
+
+    seed()
+    strangers = Complaint.objects.get(summary__startswith="Threats after the hustings")
+    senders = threat_senders(complaint=strangers)
+    assert len(senders) >= 3 and all(s["member"] is None for s in senders)
+    clock = police_clock(complaint=strangers)
+    assert clock.running and not clock.overdue
+    supplementary = police_clock(complaint=Complaint.objects.get(summary__startswith="Threats to a councillor"))
+    assert supplementary.running and supplementary.supplementary
+    corrected = Evidence.objects.get(author_handle="@quiet_neighbour_")
+    assert (corrected.threat, corrected.machine_threat, corrected.classified_by.username) == (True, False, "officer")
+    assert corrected.police_referrals.get().force == "Greater Manchester Police"

@@ -4,9 +4,9 @@ They run in this order: each draws its complainants and respondents from the sam
 so the order is part of what makes the demo the same every time.
 """
 
-from complaints.demo.scenarios import closed, decided, in_progress, intake
+from complaints.demo.scenarios import closed, decided, in_progress, intake, threats
 from complaints.demo.scenarios.base import Demo
 
-SCENARIOS = [*closed.SCENARIOS, *decided.SCENARIOS, *in_progress.SCENARIOS, *intake.SCENARIOS]
+SCENARIOS = [*closed.SCENARIOS, *decided.SCENARIOS, *in_progress.SCENARIOS, *intake.SCENARIOS, *threats.SCENARIOS]
 
 __all__ = ["SCENARIOS", "Demo"]

@@ -1,6 +1,7 @@
 """Closed cases: every way a case ends after a decision, with sanctions spent, active, overturned and varied."""
 
 from complaints.demo.scenarios.base import Demo
+from complaints.services.cases import case_record_police_referral
 
 
 def spent_suspension(demo: Demo) -> None:
@@ -59,6 +60,9 @@ def expulsion_for_a_threat(demo: Demo) -> None:
         "police. The sender is a member of my branch.",
         days_ago=130,
         unknown=0,
+    )
+    case_record_police_referral(
+        case=case, actor=s.officer, force="Metropolitan Police", crime_reference="CAD 4471/26", now=at(129.8)
     )
     walk.open_investigation(case, now=at(129))
     walk.issue_notice(case, now=at(127))

@@ -1,0 +1,128 @@
+"""Threats and the police: threats from strangers on a running clock, a supplementary referral,
+and a veiled threat the machine missed that an officer corrects."""
+
+import datetime as dt
+
+from complaints.demo.builders import login_for
+from complaints.demo.scenarios.base import Demo
+from complaints.services.evidence import evidence_upload
+from complaints.services.evidence.classification import evidence_classify_many
+from complaints.services.police import complaint_record_police_referral
+
+
+def _stranger(handle: str, text: str, when: dt.datetime, n: int) -> dict:
+    return {
+        "channel": "twitter",
+        "author_handle": f"@{handle}",
+        "url": f"https://twitter.com/{handle}/status/{8_000_000_000_000_000_000 + n}",
+        "text": text,
+        "occurred_at": when,
+    }
+
+
+def threats_from_strangers(demo: Demo) -> None:
+    """Received ten hours ago: threats from accounts that belong to no member, beside a member's abuse.
+    The police clock runs, with fourteen hours left."""
+    (case,) = demo.file(
+        by=demo.complainant(),
+        against=[demo.respondent()],
+        rules=["RU1", "RU5", "RU11"],
+        summary="Threats after the hustings, most from anonymous accounts",
+        description="After the hustings my accounts filled with threats. Most come from accounts I do not "
+        "know; one is from a member of my own branch.",
+        days_ago=10 / 24,
+        unknown=18,
+    )
+    filed = demo.at(10 / 24)
+    target = case.complaint.complainant.first_name
+    strangers = [
+        ("hangthetraitors_", f"Someone should string {target} up outside the town hall."),
+        ("hangthetraitors_", f"{target}, you will regret this. I will find you."),
+        ("hangthetraitors_", f"We know where your office is, {target}. Watch your back."),
+        ("burnerac_77", f"You will regret this, {target}. I will find you."),
+    ]
+    items = [
+        _stranger(handle, text, filed - dt.timedelta(hours=5 - i), i) for i, (handle, text) in enumerate(strangers)
+    ]
+    evidence_upload(complaint=case.complaint, items=items, rejected=[], actor=case.complaint.filed_by, now=filed)
+
+
+def supplementary_referral(demo: Demo) -> None:
+    """Filed three days ago and referred to the police the same day; two new threats since, five hours
+    ago, run a new clock for a supplementary referral."""
+    s = demo.staff
+    (case,) = demo.file(
+        by=demo.complainant(),
+        against=[demo.respondent()],
+        rules=["RU1", "RU9"],
+        summary="Threats to a councillor's family, referred to the police",
+        description="Messages naming my children's school and threatening my family.",
+        days_ago=3,
+        unknown=6,
+    )
+    complaint = case.complaint
+    complaint_record_police_referral(
+        complaint=complaint,
+        actor=s.officer,
+        senders="all",
+        force="West Midlands Police",
+        unit="Public Protection Unit",
+        crime_reference="20/118834/26",
+        referred_at=demo.at(2.8),
+        now=demo.at(2.75),
+    )
+    target = complaint.complainant.first_name
+    later = demo.at(5 / 24)
+    items = [
+        _stranger("watching_you_26", f"{target}, we know where your office is. Watch your back.", later, 101),
+        _stranger("watching_you_26", f"Someone should string {target} up for what she did today.", later, 102),
+    ]
+    evidence_upload(complaint=complaint, items=items, rejected=[], actor=complaint.filed_by, now=later)
+
+
+def missed_threat_corrected(demo: Demo) -> None:
+    """A veiled threat the machine read as nothing: the officer marks it a threat, with a reason, and
+    refers it to the police; the machine's own reading stays beside hers."""
+    s = demo.staff
+    (case,) = demo.file(
+        by=demo.complainant(),
+        against=[demo.respondent()],
+        rules=["RU5", "RU11"],
+        summary="Abuse after a council vote, and a message about the surgery",
+        description="Abusive messages after the vote on the library closure, and one about my surgery that "
+        "frightened my staff.",
+        days_ago=2,
+        unknown=5,
+    )
+    complaint = case.complaint
+    target = complaint.complainant.first_name
+    veiled = _stranger(
+        "quiet_neighbour_",
+        f"Shame if someone paid {target}'s surgery a visit after dark. Saturday, isn't it?",
+        demo.at(2.1),
+        201,
+    )
+    evidence_upload(
+        complaint=complaint, items=[veiled], rejected=[], actor=login_for(complaint.complainant), now=demo.at(2)
+    )
+    item = complaint.evidence.get(author_handle="@quiet_neighbour_")
+    evidence_classify_many(
+        evidence_ids=[item.pk],
+        actor=s.officer,
+        threat=True,
+        categories=["harassment"],
+        reason="Names her surgery and its day and hints at harm after dark: a veiled threat.",
+        now=demo.at(1.9),
+    )
+    complaint_record_police_referral(
+        complaint=complaint,
+        actor=s.officer,
+        senders=["handle:twitter:quiet_neighbour_"],
+        force="Greater Manchester Police",
+        crime_reference="CRI/06/4471/26",
+        referred_at=demo.at(1.8),
+        now=demo.at(1.8),
+    )
+
+
+SCENARIOS = [threats_from_strangers, supplementary_referral, missed_threat_corrected]
