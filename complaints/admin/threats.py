@@ -134,7 +134,15 @@ class ThreatRegisterAdminMixin:
             "register": register,
             "clock": _clock_words(register),
             "senders": [
-                {**s, "first": _local(s["first_at"]), "last": _local(s["last_at"]), "items_url": _items_url(s)}
+                {
+                    **s,
+                    "channel": Evidence.Channel(s["channel"]).label
+                    if s["channel"] in Evidence.Channel
+                    else s["channel"],
+                    "first": _local(s["first_at"]),
+                    "last": _local(s["last_at"]),
+                    "items_url": _items_url(s),
+                }
                 for s in register["senders"]
             ],
             "referrals": [
@@ -206,7 +214,11 @@ class ClassificationAdminMixin:
         ]
 
     def classify_view(self, request, object_id):
-        item = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        item = (
+            self.get_queryset(request).select_related("classified_by").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
         if item is None or not self.has_view_permission(request, item):
             self.message_user(request, "No such item, or it is outside what you may see.", messages.ERROR)
             return redirect("admin:complaints_evidence_changelist")
@@ -215,7 +227,7 @@ class ClassificationAdminMixin:
 
     @admin.action(description="Correct the classification of the selected items")
     def classify_selected(self, request, queryset):
-        items = list(queryset.select_related("complaint")[:1001])
+        items = list(queryset.select_related("complaint", "classified_by")[:1001])
         if len(items) > 1000:
             self.message_user(request, "Select at most 1,000 items at a time.", messages.ERROR)
             return None
@@ -242,6 +254,11 @@ class ClassificationAdminMixin:
             else:
                 self.message_user(request, f"Classification corrected on {len(items)} item(s).", messages.SUCCESS)
                 return redirect(done_url)
+        names = dict(Category.objects.values_list("code", "name"))
+
+        def words(codes) -> str:
+            return ", ".join(names.get(c, c) for c in codes) or "none"
+
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -252,8 +269,13 @@ class ClassificationAdminMixin:
                     "when": _local(i.occurred_at),
                     "sender": i.author_handle or i.author_name or i.author_email or i.author_phone or "—",
                     "text": i.text,
-                    "flags": ", ".join(i.categories) or "none",
-                    "machine": ", ".join(i.machine_categories) or "none",
+                    "flags": words(i.categories),
+                    "machine": words(i.machine_categories),
+                    "corrected": (
+                        f"by {i.classified_by.get_username()}, {_local(i.classified_at)}: {i.classification_reason}"
+                        if i.classified_at
+                        else ""
+                    ),
                 }
                 for i in items[:50]
             ],

@@ -92,6 +92,7 @@ class ThreatSenderSerializer(serializers.Serializer):
     name = serializers.CharField()
     member = ThreatMemberSerializer(allow_null=True)
     threats = serializers.IntegerField()
+    pending = serializers.IntegerField(help_text="This sender's threat items no police-referral decision covers yet.")
     first_at = serializers.DateTimeField()
     last_at = serializers.DateTimeField()
     items = serializers.ListField(child=serializers.IntegerField())

@@ -139,12 +139,13 @@ _ITEM_FIELDS = (
 
 def threat_senders(*, complaint: Complaint, evidence_ids=None) -> list[dict]:
     """Every threat item on the complaint grouped by sender, member or not: most threats first,
-    then the earliest first threat. Each sender: key, identity, member, count, first/last time, items."""
+    then the earliest first threat. Each sender: key, identity, member, count, how many no police-referral
+    decision covers yet (`pending`), first/last time, items."""
     rows = Evidence.objects.filter(complaint=complaint, threat=True).order_by("occurred_at", "pk")
     if evidence_ids is not None:
         rows = rows.filter(pk__in=evidence_ids)
     senders: dict[str, dict] = {}
-    for row in rows.values(*_ITEM_FIELDS):
+    for row in rows.annotate(covered=covered_q()).values(*_ITEM_FIELDS, "covered"):
         key = register_key(row["sender_key"], row["author_name"])
         sender = senders.get(key)
         if sender is None:
@@ -157,6 +158,7 @@ def threat_senders(*, complaint: Complaint, evidence_ids=None) -> list[dict]:
                 "name": row["author_name"],
                 "member_id": row["member_id"],
                 "threats": 0,
+                "pending": 0,
                 "first_at": row["occurred_at"],
                 "last_at": row["occurred_at"],
                 "items": [],
@@ -166,6 +168,7 @@ def threat_senders(*, complaint: Complaint, evidence_ids=None) -> list[dict]:
                 sender[field] = row[f"author_{field}"]
         sender["member_id"] = sender["member_id"] or row["member_id"]
         sender["threats"] += 1
+        sender["pending"] += not row["covered"]
         sender["last_at"] = row["occurred_at"]
         sender["items"].append(row["pk"])
     members = Member.objects.in_bulk([s["member_id"] for s in senders.values() if s["member_id"]])
