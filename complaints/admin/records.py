@@ -98,9 +98,20 @@ class InterimSuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(PoliceReferral)
 class PoliceReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "force", "crime_reference", "referred_at", "recorded_at", "recorded_by")
-    search_fields = ("case__reference", "crime_reference", "force")
-    list_select_related = ("case", "recorded_by")
+    list_display = ("complaint", "case", "decision", "crime_reference", "covers", "referred_at", "recorded_at")
+    search_fields = ("complaint__reference", "case__reference", "crime_reference", "force")
+    list_select_related = ("complaint", "case", "recorded_by")
+    exclude = ("evidence",)
+
+    @admin.display(description="decision")
+    def decision(self, obj):
+        return f"referred to {obj.force}" if obj.referred else f"not referred: {obj.not_referred_reason[:60]}"
+
+    @admin.display(description="covers")
+    def covers(self, obj):
+        if obj.case_id and not obj.all_senders and not obj.sender_keys:
+            return "the case's respondent"
+        return "all senders" if obj.all_senders else f"{len(obj.sender_keys)} sender(s)"
 
     def get_queryset(self, request):
         return scope_to_cases(request, super().get_queryset(request))
