@@ -1,10 +1,13 @@
 """The one way an admin page records what it changes: `AuditedModelAdmin`.
 
-Django's admin already calls `log_addition`, `log_change` and `log_deletion` (and, for
-bulk deletes, `log_deletions`) inside the transaction of each save or delete; this
-mixin writes the audit event there, with the admin user as actor and the changed
-fields' names (never their values: a password shows only as "password"). Bulk deletes
-go one by one through `delete_model`, all or none, so each writes its event.
+Django's admin already calls `log_addition` and `log_change` inside the transaction of
+each save; this mixin writes the audit event there, with the admin user as actor and the
+changed fields' names (never their values: a password shows only as "password"). Every
+delete, from the object's delete page or the bulk action, goes through `delete_model`,
+which writes the event and Django's log entry in the transaction of the delete (a bulk
+delete is all or none).
+
+A family whose events carry their own payload (logins and roles) overrides `audit_event`.
 """
 
 from django.db import transaction
@@ -32,25 +35,30 @@ class AuditedModelAdmin:
 
     audit_names: dict = {}
 
+    def audit_event(self, request, verb: str, obj, data: dict) -> None:
+        """Write the event for `verb` ("add", "change" or "delete") on `obj`, in the admin's transaction."""
+        events.record_event(actor=request.user, verb=verb, obj=obj, names=self.audit_names, data=data)
+
     def log_addition(self, request, obj, message):
-        events.record_event(actor=request.user, verb="add", obj=obj, names=self.audit_names, data={"via": "admin"})
+        self.audit_event(request, "add", obj, {"via": "admin"})
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        data = {"via": "admin", "fields": changed_fields(message)}
-        events.record_event(actor=request.user, verb="change", obj=obj, names=self.audit_names, data=data)
+        self.audit_event(request, "change", obj, {"via": "admin", "fields": changed_fields(message)})
         return super().log_change(request, obj, message)
 
-    def log_deletion(self, request, obj, object_repr):
-        events.record_event(actor=request.user, verb="delete", obj=obj, names=self.audit_names, data={"via": "admin"})
-        return super().log_deletion(request, obj, object_repr)
-
     def log_deletions(self, request, queryset):
-        # Bulk deletes are logged one by one in delete_queryset, inside its transaction.
+        # Django calls this before deleting, outside any transaction for the bulk action;
+        # each deletion is logged in delete_model instead, with the delete itself.
         return None
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self.audit_event(request, "delete", obj, {"via": "admin"})
+            super().log_deletions(request, [obj])
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                self.log_deletion(request, obj, str(obj))
                 self.delete_model(request, obj)

@@ -128,7 +128,9 @@ def main(argv=None):
             from django.test.utils import override_settings
 
             from complaints.models import Campaign, Case, Evidence
-            from tests.members.factories import MemberFactory
+            from core import roles
+            from members.models import Member
+            from members.services import account_create_or_update
 
             call_command("migrate", verbosity=0)
             print(f"database: {where}")
@@ -142,8 +144,10 @@ def main(argv=None):
             with override_settings(
                 ALLOWED_HOSTS=["127.0.0.1"], EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
             ):
-                target = MemberFactory(
-                    membership_number="MP0000001", first_name="Ruth", last_name="Smeeth", with_login=True
+                # The complainant: a member with a login, made as an officer would (create_account).
+                target = Member.objects.create(membership_number="MP0000001", first_name="Ruth", last_name="Smeeth")
+                target.user, _ = account_create_or_update(
+                    username=target.membership_number, role=roles.MEMBER, membership_number=target.membership_number
                 )
                 client = Client()
                 client.force_login(target.user)

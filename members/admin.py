@@ -2,8 +2,8 @@
 
 A member's standing is derived from sanctions and interim suspensions by complaints'
 services, so it is shown and never edited here. `members` never imports `complaints`:
-the sanction history and cases inlines are added by complaints/admin.py, which
-re-registers Member with a subclass of MemberAdmin.
+the sanction history and cases inlines are added by complaints/admin/members.py,
+which re-registers Member with a subclass of MemberAdmin.
 """
 
 from django.contrib import admin

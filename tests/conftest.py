@@ -42,10 +42,13 @@ def api_client():
 
 @pytest.fixture
 def client_for():
-    """client_for(user): an API client authenticated as `user` (anonymous for None)."""
+    """client_for(user, **options): an API client authenticated as `user` (anonymous for None).
 
-    def make(user) -> APIClient:
-        client = APIClient()
+    The options go to APIClient (raise_request_exception=False, say).
+    """
+
+    def make(user, **options) -> APIClient:
+        client = APIClient(**options)
         if user is not None:
             client.force_authenticate(user)
         return client
@@ -88,7 +91,14 @@ def appeal_panel():
 
 @pytest.fixture
 def auditor():
+    """An auditor: reads the log, the register and the statistics; writes nothing."""
     return UserFactory(roles=["auditor"])
+
+
+@pytest.fixture
+def auditor_client(client_for, auditor):
+    """An API client for `auditor`, for tests that only read as one."""
+    return client_for(auditor)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -82,16 +81,6 @@ def act(client, case, action, data=None):
 def snapshot(case):
     case.refresh_from_db()
     return (case.status, case.version, case.assigned_to_id, len(case_events(case)))
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=["officer"])
-
-
-@pytest.fixture
-def auditor():
-    return UserFactory(roles=["auditor"])
 
 
 # --- Every page renders ------------------------------------------------------------------
@@ -719,15 +708,14 @@ def test_measures_are_refused_to_auditors_and_panel_members(client, auditor):
     assert snapshot(case)[:2] == ("panel", 1)
 
 
-def test_officers_see_campaigns_and_the_sender_ranking_on_a_complaint(client):
+def test_officers_see_campaigns_and_the_sender_ranking_on_a_complaint(client_for, client):
     from members.models import Identity
     from tests.complaints.factories import ComplaintFactory
 
     complaint = ComplaintFactory()
     member = MemberFactory()
     Identity.objects.create(member=member, kind="handle", platform="twitter", value="@Sender1")
-    api = APIClient()
-    api.force_authenticate(complaint.filed_by)
+    api = client_for(complaint.filed_by)
     rows = [
         {
             "channel": "twitter",

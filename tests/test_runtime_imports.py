@@ -67,3 +67,14 @@ def test_no_runtime_module_imports_the_tests_or_django_test():
         if forbidden(name)
     ]
     assert offenders == []
+
+
+def test_no_benchmark_imports_the_tests():
+    """bench/ may drive Django's test client, but it builds its data through the app, never the test suite."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "bench").rglob("*.py"))
+        for line, name in imported_names(path)
+        if name == "tests" or name.startswith("tests.")
+    ]
+    assert offenders == []

@@ -1,51 +1,34 @@
 """The case pages: officers and panel members walk a case from received to closed.
 
 Nothing here writes a case directly. The case page shows one button per action the
-registry (`complaints.workflow`) allows the user now; each opens the action's form,
-whose POST calls the action's service with the case version the form was shown at,
-and shows the service's refusal as it is. The admin holds no copy of any rule.
+registry (`complaints.workflow`) allows the user now (complaints/admin/case_actions.py);
+each opens the action's form, whose POST calls the action's service with the case version
+the form was shown at, and shows the service's refusal as it is. The admin holds no copy
+of any rule.
 """
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, prefetch_related_objects
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
+from django.db.models import BooleanField, ExpressionWrapper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from audit import selectors as audit_selectors
-from complaints import guidance as guidance_lookup
-from complaints import selectors, workflow
-from complaints.admin.common import (
-    ACTION_TEMPLATE,
-    ReadOnlyStackedInline,
-    ReadOnlyTabularInline,
-    _admin_link,
-    _data_display,
-    _status_change,
-    scope_to_cases,
+from complaints import selectors
+from complaints.admin.case_actions import CaseActionsMixin
+from complaints.admin.case_inlines import (
+    AppealInline,
+    CaseSanctionInline,
+    DecisionInline,
+    InterimSuspensionInline,
+    PoliceReferralInline,
+    ResponseInline,
 )
-from complaints.admin.forms import CaseOpenForm
-from complaints.models import (
-    Appeal,
-    Campaign,
-    Case,
-    Decision,
-    InterimSuspension,
-    PoliceReferral,
-    Response,
-    Sanction,
-)
+from complaints.admin.common import _admin_link, _data_display, _status_change, scope_to_cases
+from complaints.models import Campaign, Case
 from complaints.services import cases as case_services
-from conduct.models import PriorRecord, SanctionType
-from core.errors import DomainError
-
-# --- Cases -----------------------------------------------------------------------------
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -63,119 +46,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ResponseInline(ReadOnlyStackedInline):
-    model = Response
-    fields = ("submitted_at", "submitted_by", "on_behalf", "text")
-    readonly_fields = fields
-    verbose_name_plural = "responses to the notice"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("submitted_by")
-
-
-class DecisionInline(ReadOnlyStackedInline):
-    model = Decision
-    fields = (
-        ("decided_at", "decided_by", "informal"),
-        ("outcome", "findings_display"),
-        "reasons",
-        ("departed_from_guidance", "guidance_display"),
-        "departure_reason",
-        ("needs_confirmation", "confirmed_by", "confirmed_at"),
-    )
-    readonly_fields = (
-        "decided_at",
-        "decided_by",
-        "informal",
-        "outcome",
-        "findings_display",
-        "reasons",
-        "departed_from_guidance",
-        "guidance_display",
-        "departure_reason",
-        "needs_confirmation",
-        "confirmed_by",
-        "confirmed_at",
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("decided_by", "confirmed_by")
-
-    @admin.display(description="findings")
-    def findings_display(self, obj):
-        return ", ".join(f"{f['rule']}: {'breached' if f['breached'] else 'not breached'}" for f in obj.findings) or "—"
-
-    @admin.display(description="guidance range")
-    def guidance_display(self, obj):
-        if not obj.guidance:
-            return "—"
-        return f"{obj.guidance.get('min')} to {obj.guidance.get('max')}"
-
-
-class CaseSanctionInline(ReadOnlyTabularInline):
-    model = Sanction
-    fk_name = "case"
-    fields = (
-        "sanction_type",
-        "current_status",
-        "duration_days",
-        "conditions",
-        "imposed_on",
-        "starts_on",
-        "ends_on",
-        "revoked_on",
-        "departed_from_guidance",
-    )
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("sanction_type")
-
-    @admin.display(description="status")
-    def current_status(self, obj):
-        return Sanction.Status(obj.effective_status(timezone.localdate())).label
-
-
-class AppealInline(ReadOnlyStackedInline):
-    model = Appeal
-    fields = (
-        ("lodged_at", "lodged_by"),
-        "grounds",
-        ("outcome", "decided_by", "decided_at"),
-        "reasons",
-        ("needs_confirmation", "confirmed_by", "confirmed_at"),
-    )
-    readonly_fields = (
-        "lodged_at",
-        "lodged_by",
-        "grounds",
-        "outcome",
-        "decided_by",
-        "decided_at",
-        "reasons",
-        "needs_confirmation",
-        "confirmed_by",
-        "confirmed_at",
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lodged_by", "decided_by", "confirmed_by")
-
-
-class PoliceReferralInline(ReadOnlyTabularInline):
-    model = PoliceReferral
-    fields = ("recorded_at", "force", "unit", "crime_reference", "referred_at", "not_referred_reason", "recorded_by")
-    readonly_fields = fields
-
-
-class InterimSuspensionInline(ReadOnlyTabularInline):
-    model = InterimSuspension
-    fields = ("imposed_at", "imposed_by", "reason", "next_review_due", "lifted_at", "lift_reason")
-    readonly_fields = fields
-
-
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "respondent",
@@ -330,51 +202,7 @@ class CaseAdmin(admin.ModelAdmin):
             ),
         )
 
-    # --- Views -----------------------------------------------------------------------------
-
-    def get_urls(self):
-        custom = [
-            path(
-                "<path:object_id>/action/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="complaints_case_action",
-            ),
-        ]
-        return custom + super().get_urls()
-
-    def _workflow_case(self, request, object_id):
-        """The case (within the caller's scope) with what the workflow checks read, or None."""
-        case = self.get_object(request, unquote(object_id))
-        if case is not None:
-            prefetch_related_objects([case], "panel", "appeal_panel", "decisions")
-        return case
-
-    def _may_act(self, request) -> bool:
-        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
-
-    def _buttons(self, request, case, actions: list[str]) -> list[dict]:
-        return [
-            {
-                "action": action,
-                "label": workflow.ACTIONS[workflow.Action(action)].label,
-                "url": reverse("admin:complaints_case_action", args=[case.pk, action]),
-            }
-            for action in actions
-        ]
-
-    def workflow_buttons(self, request, case) -> list[dict]:
-        """One button per workflow action the registry allows the user on the case now."""
-        return (
-            self._buttons(request, case, workflow.allowed_actions(case, request.user)) if self._may_act(request) else []
-        )
-
-    def measure_buttons(self, request, case) -> list[dict]:
-        """The police-referral and interim-suspension measures the registry allows the user now."""
-        return (
-            self._buttons(request, case, workflow.allowed_measures(case, request.user))
-            if self._may_act(request)
-            else []
-        )
+    # --- The page: the workflow buttons and the case's timeline -------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
@@ -408,141 +236,3 @@ class CaseAdmin(admin.ModelAdmin):
         log_url = reverse("admin:audit_auditevent_changelist") + "?" + urlencode({"case_ref": case.reference})
         reads = audit_selectors.case_read_count(case.reference)
         return {"timeline": events, "timeline_reads": reads, "audit_url": log_url}
-
-    def action_view(self, request, object_id, action):
-        """Show the form of one action and, on POST, call its service; refusals are the registry's words."""
-        case = self._workflow_case(request, object_id)
-        if case is None or not self.has_view_permission(request, case):
-            self.message_user(request, "No such case, or it is outside what you may see.", messages.ERROR)
-            return redirect("admin:complaints_case_changelist")
-        change_url = reverse("admin:complaints_case_change", args=[case.pk])
-        refusal = self._refusal(request, case, action)
-        if refusal:
-            self.message_user(request, refusal, messages.ERROR)
-            return redirect(change_url)
-        action = workflow.Action(action)
-        form_class, label = workflow.form_of(action), workflow.ACTIONS[action].label
-        if request.method == "POST":
-            form = form_class(request.POST, case=case, user=request.user)
-            if form.is_valid():
-                try:
-                    workflow.service_of(action)(
-                        case=case, actor=request.user, version=form.cleaned_data["version"], **form.service_kwargs()
-                    )
-                except DomainError as exc:
-                    self.message_user(request, exc.message, messages.ERROR)
-                    if exc.field and exc.field in form.fields and exc.field != "version":
-                        form.add_error(exc.field, exc.message)
-                else:
-                    case.refresh_from_db(fields=["status"])
-                    self.message_user(
-                        request,
-                        f"{label}: done. Case {case.reference} is now {case.get_status_display()}.",
-                        messages.SUCCESS,
-                    )
-                    return redirect(change_url)
-        else:
-            form = form_class(case=case, user=request.user, initial={"version": case.version})
-        return self._render_form(
-            request,
-            form,
-            title=f"{label}: {case.reference}",
-            case=case,
-            action_label=label,
-            summary=self._case_summary(case, action),
-            cancel_url=change_url,
-        )
-
-    def _refusal(self, request, case, action) -> str | None:
-        """Why the user may not take `action` on `case` now (the registry's words), or None."""
-        the_entry = workflow.ACTIONS.get(action) if action in workflow.Action._value2member_map_ else None
-        if the_entry is None or the_entry.on_complaint:
-            return f"There is no action called '{action}'."
-        refusal = workflow.refusal(case, action, request.user)
-        if refusal is None and not self._may_act(request):
-            return "You have read-only access to cases."
-        return refusal
-
-    def _case_summary(self, case, action) -> list[tuple[str, str]]:
-        rows = [
-            ("Respondent", str(case.respondent)),
-            ("Complaint", f"{case.complaint.reference}: {case.complaint.summary}"),
-            ("Status", f"{case.get_status_display()} (version {case.version})"),
-        ]
-        if case.allegations:
-            rows.append(("Allegations", case.allegations))
-        charged = list(case.rules_charged.order_by("number"))
-        if charged:
-            rows.append(("Rules charged", ", ".join(str(r) for r in charged)))
-        if case.report and action in (workflow.Action.DECIDE, workflow.Action.CONFIRM_DECISION):
-            rows.append(("Investigation report", case.report))
-        if charged and action == workflow.Action.DECIDE:
-            hint = guidance_lookup.guidance_for(case, charged)
-            if hint is not None:
-                names = dict(SanctionType.objects.values_list("code", "name"))
-                rows.append(
-                    (
-                        "Guidance range",
-                        f"{names[hint.min_code]} to {names[hint.max_code]} if every rule charged is found breached "
-                        f"(category {hint.category}, {PriorRecord(hint.prior_record).label}).",
-                    )
-                )
-        decisions = sorted(case.decisions.all(), key=lambda d: (d.decided_at, d.pk))
-        if decisions:
-            decision = decisions[-1]
-            sanctions = ", ".join(
-                f"{s.sanction_type} ({s.get_status_display()}{f', {s.duration_days} days' if s.duration_days else ''})"
-                for s in decision.sanctions.select_related("sanction_type")
-            )
-            rows.append(
-                (
-                    "Latest decision",
-                    f"{decision.get_outcome_display()} by {decision.decided_by} on "
-                    f"{timezone.localtime(decision.decided_at):%d %b %Y}; sanctions: {sanctions or 'none'}",
-                )
-            )
-        return rows
-
-    def _render_form(self, request, form, *, title, case, action_label, summary, cancel_url):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "form": form,
-            "case": case,
-            "action_label": action_label,
-            "summary": summary,
-            "cancel_url": cancel_url,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, ACTION_TEMPLATE, context)
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """Open a case on a complaint through the registry's open_case (complaint + respondent)."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if request.method == "POST":
-            form = CaseOpenForm(request.POST, admin_site=self.admin_site)
-            if form.is_valid():
-                try:
-                    case = workflow.service_of(workflow.Action.OPEN_CASE)(
-                        complaint=form.cleaned_data["complaint"],
-                        respondent=form.cleaned_data["respondent"],
-                        actor=request.user,
-                    )
-                except DomainError as exc:
-                    self.message_user(request, exc.message, messages.ERROR)
-                else:
-                    self.message_user(request, f"Case {case.reference} opened.", messages.SUCCESS)
-                    return redirect("admin:complaints_case_change", case.pk)
-        else:
-            form = CaseOpenForm(initial={"complaint": request.GET.get("complaint")}, admin_site=self.admin_site)
-        return self._render_form(
-            request,
-            form,
-            title="Open a case",
-            case=None,
-            action_label="Open case",
-            summary=[],
-            cancel_url=reverse("admin:complaints_case_changelist"),
-        )

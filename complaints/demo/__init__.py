@@ -3,6 +3,7 @@ complaints with cases at every stage of the workflow.
 
     builders.py   the people: places, members and their handles, the demo logins (seeded)
     walker.py     CaseWalker: files complaints and walks cases through the services (the tests use it too)
+    steps.py      the walker's single steps, one service call each
     scenarios/    the named scenarios, one function each, run in a fixed order
     build.py      build_demo: all of it in one transaction, once; demo_summary for the command
 

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.services.cases import case_open_investigation
@@ -15,24 +14,13 @@ from tests.members.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def auditor():
-    return client_for(UserFactory(roles=["auditor"]))
-
-
-def test_events_filter_by_case_actor_and_action_and_export_csv(auditor):
+def test_events_filter_by_case_actor_and_action_and_export_csv(auditor_client):
     case, officer, investigator = CaseFactory(), UserFactory(roles=["officer"]), UserFactory(roles=["officer"])
     case_open_investigation(case=case, actor=officer, version=1, investigator=investigator)
-    body = auditor.get("/api/audit/events/", {"case": case.reference, "actor": officer.username}).json()
+    body = auditor_client.get("/api/audit/events/", {"case": case.reference, "actor": officer.username}).json()
     assert [e["action"] for e in body["results"]] == ["case.open_investigation"]
     assert set(body["results"][0]) >= {"seq", "at", "actor", "action", "object", "data", "hash"}
-    csv = auditor.get("/api/audit/events/", {"action": "case.open_investigation", "format": "csv"})
+    csv = auditor_client.get("/api/audit/events/", {"action": "case.open_investigation", "format": "csv"})
     text = b"".join(csv.streaming_content).decode()
     assert text.splitlines()[0].startswith("seq,") and case.reference in text
 
@@ -41,18 +29,18 @@ def test_events_filter_by_case_actor_and_action_and_export_csv(auditor):
     "params",
     [{"after": "yesterday"}, {"actor": "nobody"}, {"after": "2026-02-01T00:00:00Z", "before": "2026-01-01T00:00:00Z"}],
 )
-def test_bad_event_filters_are_400(auditor, params):
-    assert auditor.get("/api/audit/events/", params).status_code == 400
+def test_bad_event_filters_are_400(auditor_client, params):
+    assert auditor_client.get("/api/audit/events/", params).status_code == 400
 
 
-def test_verify_reports_ok_then_names_the_tampered_event(auditor):
+def test_verify_reports_ok_then_names_the_tampered_event(auditor_client):
     case, officer = CaseFactory(), UserFactory(roles=["officer"])
     case_open_investigation(case=case, actor=officer, version=1, investigator=UserFactory(roles=["officer"]))
-    ok = auditor.get("/api/audit/verify/").json()
+    ok = auditor_client.get("/api/audit/verify/").json()
     assert ok["ok"] and ok["events"] == AuditEvent.objects.count()
     seq = AuditEvent.objects.order_by("seq").first().seq
     tamper("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["case.tampered", seq])
-    broken = auditor.get("/api/audit/verify/").json()
+    broken = auditor_client.get("/api/audit/verify/").json()
     assert broken["ok"] is False and broken["broken_seq"] == seq
 
 
@@ -76,32 +64,32 @@ def test_the_database_refuses_to_change_or_delete_audit_rows():
     assert AuditEvent.objects.count() == count and not AuditEvent.objects.filter(action="x").exists()
 
 
-def test_access_lists_reads_by_staff_off_the_team(auditor):
+def test_access_lists_reads_by_staff_off_the_team(client_for, auditor_client):
     case = CaseFactory(investigation=True)
     outsider = UserFactory(roles=["officer"])
     client_for(case.assigned_to).get(f"/api/cases/{case.reference}/")
     client_for(outsider).get(f"/api/cases/{case.reference}/")
-    rows = auditor.get("/api/audit/access/").json()["results"]
+    rows = auditor_client.get("/api/audit/access/").json()["results"]
     assert [(r["actor"], r["case"]) for r in rows] == [(outsider.username, case.reference)]
 
 
-def test_stats_suppress_small_counts_and_validate_the_range(auditor):
+def test_stats_suppress_small_counts_and_validate_the_range(auditor_client):
     CaseFactory()
-    body = auditor.get("/api/audit/stats/", {"from": "2026-01-01", "to": str(dt.date.today())}).json()
+    body = auditor_client.get("/api/audit/stats/", {"from": "2026-01-01", "to": str(dt.date.today())}).json()
     assert body["timeliness"]["acknowledgement_to_decision"]["count"] == 0
     assert {"band": "0-30 days", "count": "<5"} in body["open_cases_by_age"]
-    assert auditor.get("/api/audit/stats/", {"from": "2026-02-01", "to": "2026-01-01"}).status_code == 400
-    assert auditor.get("/api/audit/stats/", {"from": "2026-02-30"}).status_code == 400
+    assert auditor_client.get("/api/audit/stats/", {"from": "2026-02-01", "to": "2026-01-01"}).status_code == 400
+    assert auditor_client.get("/api/audit/stats/", {"from": "2026-02-30"}).status_code == 400
 
 
-def test_members_and_panel_cannot_read_the_log():
+def test_members_and_panel_cannot_read_the_log(client_for):
     for user in (UserFactory(roles=["panel"]), UserFactory()):
         assert client_for(user).get("/api/audit/events/").status_code == 403
 
 
-def test_a_csv_export_is_recorded_as_a_read(auditor):
+def test_a_csv_export_is_recorded_as_a_read(auditor_client):
     before = AuditEvent.objects.count()
-    response = auditor.get("/api/audit/sanctions/", {"format": "csv", "code": "expulsion"})
+    response = auditor_client.get("/api/audit/sanctions/", {"format": "csv", "code": "expulsion"})
     b"".join(response.streaming_content)
     event = AuditEvent.objects.order_by("seq").last()
     assert AuditEvent.objects.count() == before + 1
@@ -152,21 +140,21 @@ def queries_for(client, path, params) -> int:
     ],
     ids=["events", "events-filtered", "events-by-time", "access"],
 )
-def test_a_log_page_costs_the_same_whatever_its_size_or_number(auditor, sixty_reads, path, filters):
+def test_a_log_page_costs_the_same_whatever_its_size_or_number(auditor_client, sixty_reads, path, filters):
     """5 rows or 50, page 1 or page 7: the same queries (none per row, none per page number)."""
     filters = {k: sixty_reads.username if v == "officer" else v for k, v in filters.items()}
-    auditor.get(path, {**filters, "page_size": 1})
+    auditor_client.get(path, {**filters, "page_size": 1})
 
-    first_small = queries_for(auditor, path, {**filters, "page_size": 5})
-    assert queries_for(auditor, path, {**filters, "page_size": 50}) == first_small
-    assert queries_for(auditor, path, {**filters, "page_size": 5, "page": 7}) == first_small
+    first_small = queries_for(auditor_client, path, {**filters, "page_size": 5})
+    assert queries_for(auditor_client, path, {**filters, "page_size": 50}) == first_small
+    assert queries_for(auditor_client, path, {**filters, "page_size": 5, "page": 7}) == first_small
 
 
-def test_event_pages_follow_the_log_to_its_last_event(auditor, sixty_reads):
+def test_event_pages_follow_the_log_to_its_last_event(auditor_client, sixty_reads):
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     paged, number = [], 1
     while True:
-        body = auditor.get("/api/audit/events/", {"page_size": 7, "page": number}).json()
+        body = auditor_client.get("/api/audit/events/", {"page_size": 7, "page": number}).json()
         assert body["count"] == len(seqs)
         paged += [e["seq"] for e in body["results"]]
         if body["next"] is None:
@@ -175,11 +163,11 @@ def test_event_pages_follow_the_log_to_its_last_event(auditor, sixty_reads):
     assert paged == seqs
 
 
-def test_access_pages_run_newest_first(auditor, sixty_reads):
+def test_access_pages_run_newest_first(auditor_client, sixty_reads):
     reads = list(
         AuditEvent.objects.filter(action="case.read_outside_team").order_by("-seq").values_list("seq", flat=True)
     )
-    second = auditor.get("/api/audit/access/", {"page_size": 25, "page": 2}).json()
+    second = auditor_client.get("/api/audit/access/", {"page_size": 25, "page": 2}).json()
     assert second["count"] == 60
     assert [r["seq"] for r in second["results"]] == reads[25:50]
     assert [r["via"] for r in second["results"]] == ["api"] * 25

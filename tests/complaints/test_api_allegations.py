@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Appeal, Case, Response
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 ITEM_FIELDS = {"reference", "status", "rules", "allegations", "evidence", "response_due", "decision", "appeal_due"}
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def snapshot(case: Case) -> tuple:
@@ -75,7 +68,7 @@ def decided_case(
 # --- The list ---------------------------------------------------------------------------------
 
 
-def test_only_cases_against_the_caller_with_notice_issued_are_listed():
+def test_only_cases_against_the_caller_with_notice_issued_are_listed(client_for):
     me = MemberFactory(with_login=True)
     mine = noticed_case(respondent=me)
     CaseFactory(investigation=True, respondent=me)  # no notice yet
@@ -95,7 +88,7 @@ def test_only_cases_against_the_caller_with_notice_issued_are_listed():
     assert item["decision"] is None and item["appeal_due"] is None
 
 
-def test_the_notice_carries_the_evidence_of_this_case_only():
+def test_the_notice_carries_the_evidence_of_this_case_only(client_for):
     me = MemberFactory(with_login=True)
     case = noticed_case(respondent=me)
     on_case = EvidenceFactory.create_batch(2, complaint=case.complaint, case=case)
@@ -107,13 +100,13 @@ def test_the_notice_carries_the_evidence_of_this_case_only():
 
 
 @pytest.mark.parametrize("role", ["officer", "panel", "auditor"])
-def test_staff_without_a_membership_have_no_allegations(role):
+def test_staff_without_a_membership_have_no_allegations(client_for, role):
     noticed_case()
     response = client_for(UserFactory(roles=[role])).get("/api/allegations/")
     assert response.status_code == 200 and response.json()["count"] == 0
 
 
-def test_the_complainant_is_not_identified_unless_they_agreed():
+def test_the_complainant_is_not_identified_unless_they_agreed(client_for):
     complainant = MemberFactory(with_login=True, first_name="Private", last_name="Complainant")
     case = noticed_case(complaint=ComplaintFactory(complainant=complainant, share_identity_with_respondent=False))
     EvidenceFactory(complaint=case.complaint, case=case)
@@ -126,14 +119,14 @@ def test_the_complainant_is_not_identified_unless_they_agreed():
     assert complainant.user.username not in text
 
 
-def test_the_complainant_is_named_when_they_agreed_to_share():
+def test_the_complainant_is_named_when_they_agreed_to_share(client_for):
     complainant = MemberFactory(with_login=True, first_name="Open", last_name="Complainant")
     case = noticed_case(complaint=ComplaintFactory(complainant=complainant, share_identity_with_respondent=True))
     item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
     assert item["complainant"] == {"name": "Open Complainant"}
 
 
-def test_a_decided_case_shows_the_decision_and_the_appeal_deadline():
+def test_a_decided_case_shows_the_decision_and_the_appeal_deadline(client_for):
     case = decided_case(decided_days_ago=2)
     SanctionFactory(decision=case.decisions.get(), code="formal_warning", duration_days=None)
     item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
@@ -146,11 +139,17 @@ def test_a_decided_case_shows_the_decision_and_the_appeal_deadline():
 # --- Responding ------------------------------------------------------------------------------
 
 
-def respond(user, case, text="I deny it."):
-    return client_for(user).post(f"/api/allegations/{case.reference}/response/", {"text": text}, format="json")
+@pytest.fixture
+def respond(client_for):
+    """respond(user, case, text): post a response to the notice on `case` as `user`."""
+
+    def post(user, case, text="I deny it."):
+        return client_for(user).post(f"/api/allegations/{case.reference}/response/", {"text": text}, format="json")
+
+    return post
 
 
-def test_a_response_before_the_deadline_is_201_and_moves_the_case_on():
+def test_a_response_before_the_deadline_is_201_and_moves_the_case_on(respond):
     case = noticed_case()
     response = respond(case.respondent.user, case)
     assert response.status_code == 201, response.json()
@@ -162,7 +161,7 @@ def test_a_response_before_the_deadline_is_201_and_moves_the_case_on():
     assert len(case_events(case, "record_response")) == 1
 
 
-def test_a_response_after_the_deadline_is_409_and_stores_nothing():
+def test_a_response_after_the_deadline_is_409_and_stores_nothing(respond):
     case = noticed_case(response_due=timezone.now() - dt.timedelta(minutes=1))
     before = snapshot(case)
     response = respond(case.respondent.user, case)
@@ -174,7 +173,7 @@ def test_a_response_after_the_deadline_is_409_and_stores_nothing():
     assert case.response_lapsed is False
 
 
-def test_once_the_officer_continued_without_a_response_the_notice_shows_it_lapsed():
+def test_once_the_officer_continued_without_a_response_the_notice_shows_it_lapsed(client_for, respond):
     case = noticed_case(response_due=timezone.now() - dt.timedelta(minutes=1))
     client = client_for(case.respondent.user)
     assert client.get("/api/allegations/").json()["results"][0]["response_lapsed"] is False
@@ -190,14 +189,14 @@ def test_once_the_officer_continued_without_a_response_the_notice_shows_it_lapse
     assert (item["status"], item["response_lapsed"]) == ("investigation", True)
 
 
-def test_a_response_in_another_state_is_409():
+def test_a_response_in_another_state_is_409(respond):
     case = CaseFactory(investigation=True, respondent=MemberFactory(with_login=True), notice_issued_at=timezone.now())
     before = snapshot(case)
     assert respond(case.respondent.user, case).status_code == 409
     assert snapshot(case) == before
 
 
-def test_a_second_response_is_409():
+def test_a_second_response_is_409(respond):
     case = noticed_case()
     assert respond(case.respondent.user, case).status_code == 201
     before = snapshot(case)
@@ -205,7 +204,7 @@ def test_a_second_response_is_409():
     assert snapshot(case) == before
 
 
-def test_responding_to_someone_elses_case_is_404():
+def test_responding_to_someone_elses_case_is_404(respond):
     case = noticed_case()
     before = snapshot(case)
     assert respond(MemberFactory(with_login=True).user, case).status_code == 404
@@ -213,19 +212,19 @@ def test_responding_to_someone_elses_case_is_404():
     assert snapshot(case) == before
 
 
-def test_responding_before_notice_is_404():
+def test_responding_before_notice_is_404(respond):
     case = CaseFactory(investigation=True)
     assert respond(case.respondent.user, case).status_code == 404
 
 
-def test_an_officer_cannot_use_the_respondents_endpoint():
+def test_an_officer_cannot_use_the_respondents_endpoint(respond):
     case = noticed_case()
     before = snapshot(case)
     assert respond(UserFactory(roles=["officer"]), case).status_code == 404
     assert snapshot(case) == before
 
 
-def test_a_retried_response_with_the_same_key_is_stored_once():
+def test_a_retried_response_with_the_same_key_is_stored_once(client_for):
     case = noticed_case()
     client = client_for(case.respondent.user)
     path = f"/api/allegations/{case.reference}/response/"
@@ -239,11 +238,17 @@ def test_a_retried_response_with_the_same_key_is_stored_once():
 # --- Appealing --------------------------------------------------------------------------------
 
 
-def appeal(user, case, grounds="Too harsh."):
-    return client_for(user).post(f"/api/allegations/{case.reference}/appeal/", {"grounds": grounds}, format="json")
+@pytest.fixture
+def appeal(client_for):
+    """appeal(user, case, grounds): lodge an appeal against the decision on `case` as `user`."""
+
+    def post(user, case, grounds="Too harsh."):
+        return client_for(user).post(f"/api/allegations/{case.reference}/appeal/", {"grounds": grounds}, format="json")
+
+    return post
 
 
-def test_an_appeal_within_21_days_of_an_upheld_decision_is_201():
+def test_an_appeal_within_21_days_of_an_upheld_decision_is_201(appeal):
     case = decided_case(decided_days_ago=20)
     response = appeal(case.respondent.user, case)
     assert response.status_code == 201, response.json()
@@ -254,7 +259,7 @@ def test_an_appeal_within_21_days_of_an_upheld_decision_is_201():
     assert stored.decision == case.decisions.get() and stored.lodged_by == case.respondent.user
 
 
-def test_an_appeal_after_21_days_is_409():
+def test_an_appeal_after_21_days_is_409(appeal):
     case = decided_case(decided_days_ago=21.01)
     before = snapshot(case)
     response = appeal(case.respondent.user, case)
@@ -263,7 +268,7 @@ def test_an_appeal_after_21_days_is_409():
     assert snapshot(case) == before
 
 
-def test_the_appeal_window_runs_from_the_confirmation_of_a_suspension():
+def test_the_appeal_window_runs_from_the_confirmation_of_a_suspension(appeal, client_for):
     case = decided_case(decided_days_ago=30, confirmed_days_ago=5)
     confirmed_at = case.decisions.get().confirmed_at
     item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
@@ -276,7 +281,7 @@ def test_the_appeal_window_runs_from_the_confirmation_of_a_suspension():
     assert Appeal.objects.get(case=case).decision == case.decisions.get()
 
 
-def test_an_appeal_more_than_21_days_after_the_confirmation_is_409():
+def test_an_appeal_more_than_21_days_after_the_confirmation_is_409(appeal):
     case = decided_case(decided_days_ago=40, confirmed_days_ago=21.01)
     before = snapshot(case)
     response = appeal(case.respondent.user, case)
@@ -286,7 +291,7 @@ def test_an_appeal_more_than_21_days_after_the_confirmation_is_409():
     assert snapshot(case) == before
 
 
-def test_a_decision_awaiting_confirmation_has_no_appeal_deadline_and_cannot_be_appealed():
+def test_a_decision_awaiting_confirmation_has_no_appeal_deadline_and_cannot_be_appealed(appeal, client_for):
     case = decided_case(decided_days_ago=2, needs_confirmation=True)
     item = client_for(case.respondent.user).get("/api/allegations/").json()["results"][0]
     assert (item["decision"]["in_effect"], item["appeal_due"]) == (False, None)
@@ -297,7 +302,7 @@ def test_a_decision_awaiting_confirmation_has_no_appeal_deadline_and_cannot_be_a
     assert snapshot(case) == before
 
 
-def test_a_varied_appeal_awaiting_confirmation_is_shown_as_not_yet_in_effect():
+def test_a_varied_appeal_awaiting_confirmation_is_shown_as_not_yet_in_effect(client_for):
     case = decided_case(decided_days_ago=10, confirmed_days_ago=9, status=Case.Status.APPEAL)
     judge = UserFactory(roles=["panel"])
     lodged = AppealFactory(
@@ -316,7 +321,7 @@ def test_a_varied_appeal_awaiting_confirmation_is_shown_as_not_yet_in_effect():
     assert client.get("/api/allegations/").json()["results"][0]["appeal"]["in_effect"] is True
 
 
-def test_a_second_appeal_is_409():
+def test_a_second_appeal_is_409(appeal):
     case = decided_case()
     assert appeal(case.respondent.user, case).status_code == 201
     before = snapshot(case)
@@ -324,7 +329,7 @@ def test_a_second_appeal_is_409():
     assert snapshot(case) == before
 
 
-def test_an_appeal_when_one_already_exists_for_the_decision_is_409():
+def test_an_appeal_when_one_already_exists_for_the_decision_is_409(appeal):
     case = decided_case()
     AppealFactory(decision=case.decisions.get(), case=case)
     before = snapshot(case)
@@ -333,21 +338,21 @@ def test_an_appeal_when_one_already_exists_for_the_decision_is_409():
     assert snapshot(case) == before
 
 
-def test_a_decision_not_upheld_cannot_be_appealed():
+def test_a_decision_not_upheld_cannot_be_appealed(appeal):
     case = decided_case(outcome="not_upheld")
     before = snapshot(case)
     assert appeal(case.respondent.user, case).status_code == 409
     assert snapshot(case) == before
 
 
-def test_an_appeal_before_any_decision_is_409():
+def test_an_appeal_before_any_decision_is_409(appeal):
     case = noticed_case()
     before = snapshot(case)
     assert appeal(case.respondent.user, case).status_code == 409
     assert snapshot(case) == before
 
 
-def test_appealing_someone_elses_case_is_404():
+def test_appealing_someone_elses_case_is_404(appeal):
     case = decided_case()
     before = snapshot(case)
     assert appeal(MemberFactory(with_login=True).user, case).status_code == 404
@@ -357,7 +362,7 @@ def test_appealing_someone_elses_case_is_404():
 # --- Query counts ---------------------------------------------------------------------------
 
 
-def test_allegation_list_costs_the_same_for_5_or_50_rows():
+def test_allegation_list_costs_the_same_for_5_or_50_rows(client_for):
     me = MemberFactory(with_login=True)
     for i in range(60):
         # Interleaved in the list's order, so that a page of 5 holds every kind of row.

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Appeal, Case, Complaint, InterimSuspension, Sanction
@@ -35,17 +34,6 @@ ITEM_FIELDS = {
     "ends_on",
     "status",
 }
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def auditor():
-    return client_for(UserFactory(roles=["auditor"]))
 
 
 def days(n: int) -> dt.date:
@@ -103,8 +91,8 @@ def expect(register, *names) -> set[int]:
     return {register[n].pk for n in names}
 
 
-def test_the_register_lists_every_sanction_with_the_fields_of_api_md(auditor, register):
-    response = auditor.get("/api/audit/sanctions/")
+def test_the_register_lists_every_sanction_with_the_fields_of_api_md(auditor_client, register):
+    response = auditor_client.get("/api/audit/sanctions/")
     assert ids(response) == expect(register, "active", "spent", "lapsed", "overturned", "varied", "pending")
     item = next(i for i in response.json()["results"] if i["id"] == register["active"].pk)
     assert ITEM_FIELDS <= set(item)
@@ -165,20 +153,20 @@ def test_a_register_item_is_what_the_field_by_field_serialiser_gives(register):
         ({"status": "overturned", "code": "suspension_membership"}, []),
     ],
 )
-def test_each_filter_returns_exactly_its_rows(auditor, register, params, expected):
+def test_each_filter_returns_exactly_its_rows(auditor_client, register, params, expected):
     params = {k: str(days(int(v[1:]))) if v.startswith("D-") else v for k, v in params.items()}
-    assert ids(auditor.get("/api/audit/sanctions/", params)) == expect(register, *expected)
+    assert ids(auditor_client.get("/api/audit/sanctions/", params)) == expect(register, *expected)
 
 
-def test_filter_by_member(auditor, register):
-    response = auditor.get("/api/audit/sanctions/", {"member": register["repeat"].membership_number})
+def test_filter_by_member(auditor_client, register):
+    response = auditor_client.get("/api/audit/sanctions/", {"member": register["repeat"].membership_number})
     assert ids(response) == expect(register, "active", "overturned")
 
 
-def test_a_rule_matching_two_rules_of_a_sanction_lists_it_once(auditor):
+def test_a_rule_matching_two_rules_of_a_sanction_lists_it_once(auditor_client):
     sanction = make_sanction(rules=["RU2", "RU3"])
     make_sanction(rules=["RU2"])
-    response = auditor.get("/api/audit/sanctions/", {"rule": "RU3"})
+    response = auditor_client.get("/api/audit/sanctions/", {"rule": "RU3"})
     assert ids(response) == {sanction.pk}
     assert response.json()["count"] == 1
 
@@ -195,28 +183,30 @@ def test_a_rule_matching_two_rules_of_a_sanction_lists_it_once(auditor):
         ("status", "forgotten"),
     ],
 )
-def test_an_unknown_filter_value_is_400_naming_the_field(auditor, register, field, value):
-    response = auditor.get("/api/audit/sanctions/", {field: value})
+def test_an_unknown_filter_value_is_400_naming_the_field(auditor_client, register, field, value):
+    response = auditor_client.get("/api/audit/sanctions/", {field: value})
     assert response.status_code == 400
     assert field in response.json()
 
 
 @pytest.mark.parametrize("field", ["in_force_on", "imposed_after", "imposed_before"])
 @pytest.mark.parametrize("value", ["not-a-date", "2016-02-30", "2016-13-01", "20160101"])
-def test_a_malformed_date_is_400_naming_the_field(auditor, field, value):
-    response = auditor.get("/api/audit/sanctions/", {field: value})
+def test_a_malformed_date_is_400_naming_the_field(auditor_client, field, value):
+    response = auditor_client.get("/api/audit/sanctions/", {field: value})
     assert response.status_code == 400
     assert field in response.json()
 
 
-def test_imposed_after_later_than_imposed_before_is_400(auditor, register):
-    response = auditor.get("/api/audit/sanctions/", {"imposed_after": str(days(-10)), "imposed_before": str(days(-20))})
+def test_imposed_after_later_than_imposed_before_is_400(auditor_client, register):
+    response = auditor_client.get(
+        "/api/audit/sanctions/", {"imposed_after": str(days(-10)), "imposed_before": str(days(-20))}
+    )
     assert response.status_code == 400
     assert "imposed_before" in response.json() or "imposed_after" in response.json()
 
 
-def test_a_bad_filter_is_400_in_csv_too(auditor):
-    response = auditor.get("/api/audit/sanctions/", {"format": "csv", "code": "public_flogging"})
+def test_a_bad_filter_is_400_in_csv_too(auditor_client):
+    response = auditor_client.get("/api/audit/sanctions/", {"format": "csv", "code": "public_flogging"})
     assert response.status_code == 400
 
 
@@ -230,35 +220,37 @@ def csv_rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(raw.decode())))
 
 
-def test_sanctions_csv_has_a_header_row_and_every_row_not_one_page(auditor):
+def test_sanctions_csv_has_a_header_row_and_every_row_not_one_page(auditor_client):
     made = [make_sanction() for _ in range(60)]
-    rows = csv_rows(auditor.get("/api/audit/sanctions/", {"format": "csv"}))
+    rows = csv_rows(auditor_client.get("/api/audit/sanctions/", {"format": "csv"}))
     assert len(rows) == 60
     assert {int(r["id"]) for r in rows} == {s.pk for s in made}
     assert {"id", "code", "case", "status", "member.membership_number", "member.region"} <= set(rows[0])
     assert all(r["code"] == "formal_warning" for r in rows)
 
 
-def test_sanctions_csv_read_in_chunks_has_every_row_once_in_register_order(auditor, sixty_sanctions, monkeypatch):
+def test_sanctions_csv_read_in_chunks_has_every_row_once_in_register_order(
+    auditor_client, sixty_sanctions, monkeypatch
+):
     from complaints.api.register import AuditSanctionListApi
 
     monkeypatch.setattr(AuditSanctionListApi, "csv_chunk", 7)
-    rows = csv_rows(auditor.get("/api/audit/sanctions/", {"format": "csv", "rule": "RU9"}))
+    rows = csv_rows(auditor_client.get("/api/audit/sanctions/", {"format": "csv", "rule": "RU9"}))
     expected = sorted(sixty_sanctions, key=lambda s: (s.imposed_on, s.pk), reverse=True)
     assert [int(r["id"]) for r in rows] == [s.pk for s in expected]
     assert all("RU9" in r["rules"].split("; ") and "harassment" in r["categories"].split("; ") for r in rows)
 
 
-def test_sanctions_csv_honours_the_filters(auditor, register):
-    rows = csv_rows(auditor.get("/api/audit/sanctions/", {"format": "csv", "status": "spent"}))
+def test_sanctions_csv_honours_the_filters(auditor_client, register):
+    rows = csv_rows(auditor_client.get("/api/audit/sanctions/", {"format": "csv", "status": "spent"}))
     assert {int(r["id"]) for r in rows} == expect(register, "spent", "lapsed")
 
 
-def test_member_history_csv_has_a_header_row_and_every_entry(auditor):
+def test_member_history_csv_has_a_header_row_and_every_entry(auditor_client):
     member = MemberFactory()
     for _ in range(30):
         DecisionFactory(case=CaseFactory(decided=True, respondent=member))
-    response = auditor.get(f"/api/audit/members/{member.membership_number}/history/", {"format": "csv"})
+    response = auditor_client.get(f"/api/audit/members/{member.membership_number}/history/", {"format": "csv"})
     rows = csv_rows(response)
     assert len(rows) == 60
     assert {"at", "kind", "case"} <= set(rows[0])
@@ -268,7 +260,7 @@ def test_member_history_csv_has_a_header_row_and_every_entry(auditor):
 # --- Member history ------------------------------------------------------------------------------
 
 
-def test_member_history_has_every_kind_of_entry_oldest_first(auditor):
+def test_member_history_has_every_kind_of_entry_oldest_first(auditor_client):
     member = MemberFactory(with_login=True)
     now = timezone.now()
     case = CaseFactory(appeal=True, respondent=member, opened_at=now - dt.timedelta(days=30))
@@ -286,7 +278,7 @@ def test_member_history_has_every_kind_of_entry_oldest_first(auditor):
     AppealFactory(decision=decision, case=case, lodged_at=now - dt.timedelta(days=10))
     other = CaseFactory(respondent=MemberFactory(), opened_at=now - dt.timedelta(days=40))
 
-    response = auditor.get(f"/api/audit/members/{member.membership_number}/history/")
+    response = auditor_client.get(f"/api/audit/members/{member.membership_number}/history/")
     assert response.status_code == 200
     entries = response.json()
     assert [e["kind"] for e in entries] == ["case", "interim_suspension", "decision", "sanction", "appeal"]
@@ -296,13 +288,13 @@ def test_member_history_has_every_kind_of_entry_oldest_first(auditor):
     assert stamps == sorted(stamps)
 
 
-def test_history_of_an_unknown_member_is_404(auditor):
-    assert auditor.get("/api/audit/members/X9999999/history/").status_code == 404
+def test_history_of_an_unknown_member_is_404(auditor_client):
+    assert auditor_client.get("/api/audit/members/X9999999/history/").status_code == 404
 
 
-def test_reading_a_members_history_is_itself_audited(auditor):
+def test_reading_a_members_history_is_itself_audited(auditor_client):
     member = MemberFactory()
-    auditor.get(f"/api/audit/members/{member.membership_number}/history/")
+    auditor_client.get(f"/api/audit/members/{member.membership_number}/history/")
     assert AuditEvent.objects.filter(action="member.read", object_id=str(member.pk)).count() == 1
 
 
@@ -311,7 +303,7 @@ def test_reading_a_members_history_is_itself_audited(auditor):
 
 @pytest.mark.parametrize("who", ["panel", "member"])
 @pytest.mark.parametrize("suffix", ["", "?format=csv"])
-def test_panel_members_and_members_may_not_use_the_auditor_endpoints(who, suffix):
+def test_panel_members_and_members_may_not_use_the_auditor_endpoints(client_for, who, suffix):
     member = MemberFactory(with_login=True)
     make_sanction(member=member)
     user = UserFactory(roles=["panel"]) if who == "panel" else member.user
@@ -344,7 +336,7 @@ def _write_attempts(case):
     ]
 
 
-def test_any_write_by_an_auditor_anywhere_is_403_and_stores_nothing():
+def test_any_write_by_an_auditor_anywhere_is_403_and_stores_nothing(client_for):
     case = CaseFactory(awaiting_response=True)
     client = client_for(UserFactory(roles=["auditor"]))
 
@@ -411,19 +403,19 @@ def queries_for(client, path, params) -> int:
     ],
     ids=["unfiltered", "rule", "category", "status-and-dates", "place-and-code"],
 )
-def test_a_register_page_costs_the_same_whatever_its_size_or_number(auditor, sixty_sanctions, filters):
+def test_a_register_page_costs_the_same_whatever_its_size_or_number(auditor_client, sixty_sanctions, filters):
     """5 rows or 50, page 1 or page 7: the same queries (none per row, none per page number)."""
     filters = {k: str(days(-int(v[2:]))) if v.startswith("D-") else v for k, v in filters.items()}
     path = "/api/audit/sanctions/"
-    assert auditor.get(path, {**filters, "page_size": 1}).json()["count"] == 60
+    assert auditor_client.get(path, {**filters, "page_size": 1}).json()["count"] == 60
 
-    first_small = queries_for(auditor, path, {**filters, "page_size": 5})
-    assert queries_for(auditor, path, {**filters, "page_size": 50}) == first_small
-    assert queries_for(auditor, path, {**filters, "page_size": 5, "page": 7}) == first_small
+    first_small = queries_for(auditor_client, path, {**filters, "page_size": 5})
+    assert queries_for(auditor_client, path, {**filters, "page_size": 50}) == first_small
+    assert queries_for(auditor_client, path, {**filters, "page_size": 5, "page": 7}) == first_small
 
 
-def test_register_pages_follow_the_register_order_to_the_last_row(auditor, sixty_sanctions):
-    everything = auditor.get("/api/audit/sanctions/", {"page_size": 500}).json()
+def test_register_pages_follow_the_register_order_to_the_last_row(auditor_client, sixty_sanctions):
+    everything = auditor_client.get("/api/audit/sanctions/", {"page_size": 500}).json()
     order = [item["id"] for item in everything["results"]]
     assert everything["count"] == 60 and len(order) == 60
     expected = sorted(sixty_sanctions, key=lambda s: (s.imposed_on, s.pk), reverse=True)
@@ -431,16 +423,16 @@ def test_register_pages_follow_the_register_order_to_the_last_row(auditor, sixty
 
     paged = []
     for number in range(1, 8):
-        body = auditor.get("/api/audit/sanctions/", {"page_size": 9, "page": number}).json()
+        body = auditor_client.get("/api/audit/sanctions/", {"page_size": 9, "page": number}).json()
         assert body["count"] == 60
         paged += [item["id"] for item in body["results"]]
     assert paged == order
     assert body["next"] is None and "page=6" in body["previous"]
-    assert auditor.get("/api/audit/sanctions/", {"page_size": 9, "page": 8}).status_code == 404
+    assert auditor_client.get("/api/audit/sanctions/", {"page_size": 9, "page": 8}).status_code == 404
 
 
-def test_a_filtered_page_reads_its_rules_and_categories_in_full(auditor, sixty_sanctions):
-    body = auditor.get("/api/audit/sanctions/", {"rule": "RU3", "page_size": 2, "page": 2}).json()
+def test_a_filtered_page_reads_its_rules_and_categories_in_full(auditor_client, sixty_sanctions):
+    body = auditor_client.get("/api/audit/sanctions/", {"rule": "RU3", "page_size": 2, "page": 2}).json()
     wanted = [s for s in sixty_sanctions if s.rules.filter(code="RU3").exists()]
     wanted.sort(key=lambda s: (s.imposed_on, s.pk), reverse=True)
     assert body["count"] == len(wanted) == 5
@@ -450,7 +442,7 @@ def test_a_filtered_page_reads_its_rules_and_categories_in_full(auditor, sixty_s
         assert item["categories"] == sorted({rule("RU3").category.code, "harassment"})
 
 
-def test_a_page_size_over_500_is_cut_to_500(auditor):
+def test_a_page_size_over_500_is_cut_to_500(auditor_client):
     make_sanction()
-    body = auditor.get("/api/audit/sanctions/", {"page_size": 10_000}).json()
+    body = auditor_client.get("/api/audit/sanctions/", {"page_size": 10_000}).json()
     assert body["count"] == 1 and body["next"] is None

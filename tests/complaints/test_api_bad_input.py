@@ -27,13 +27,6 @@ NOW = "2024-05-01T10:00:00Z"
 NESTED = "[" * 5000 + "]" * 5000
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
 @dataclass
 class Target:
     client: APIClient
@@ -51,7 +44,7 @@ def _staff():
     }
 
 
-def _action_target(action: str) -> Target:
+def _action_target(client_for, action: str) -> Target:
     staff = _staff()
     officer = client_for(staff["officer"])
     if action in ("open_investigation", "dismiss", "resolve_informally"):
@@ -97,9 +90,9 @@ VALID_ACTIONS = {
 }
 
 
-def target(kind: str) -> Target:
+def target(client_for, kind: str) -> Target:
     if kind.startswith("action:"):
-        return _action_target(kind.removeprefix("action:"))
+        return _action_target(client_for, kind.removeprefix("action:"))
     if kind == "complaint":
         member = MemberFactory(with_login=True)
         body = {"summary": "Abuse", "description": "Abusive messages.", "respondents": [{"name": "A troll"}]}
@@ -150,8 +143,8 @@ def assert_refused(t: Target, response, field: str | None, before):
 
 
 @pytest.mark.parametrize("kind", ENDPOINTS)
-def test_the_valid_body_of_each_endpoint_is_accepted(kind):
-    t = target(kind)
+def test_the_valid_body_of_each_endpoint_is_accepted(client_for, kind):
+    t = target(client_for, kind)
     response = post(t, t.body)
     # Actions answer with the case and the token endpoint with the token (200); the rest create something (201).
     expected = 200 if kind.startswith("action:") or kind == "token" else 201
@@ -344,8 +337,8 @@ BAD_FIELDS = [
     BAD_FIELDS,
     ids=[f"{k}-{'-'.join(c)}-{i}" for i, (k, c, _) in enumerate(BAD_FIELDS)],
 )
-def test_a_bad_field_is_400_naming_it_and_stores_nothing(kind, changes, field):
-    t = target(kind)
+def test_a_bad_field_is_400_naming_it_and_stores_nothing(client_for, kind, changes, field):
+    t = target(client_for, kind)
     before = state(t)
     response = post(t, _with(t.body, changes), HTTP_IDEMPOTENCY_KEY="bad-input")
     assert_refused(t, response, field, before)
@@ -402,8 +395,8 @@ RAW_CASES = [
 
 
 @pytest.mark.parametrize("kind, raw", RAW_CASES, ids=[f"{k}-{r}" for k, r in RAW_CASES])
-def test_a_malformed_or_hostile_body_is_400_and_stores_nothing(kind, raw):
-    t = target(kind)
+def test_a_malformed_or_hostile_body_is_400_and_stores_nothing(client_for, kind, raw):
+    t = target(client_for, kind)
     before = state(t)
     response = t.client.post(
         t.path, _raw_bodies(t)[raw], content_type="application/json", HTTP_IDEMPOTENCY_KEY="bad-input"
@@ -424,9 +417,9 @@ def test_a_malformed_or_hostile_body_is_400_and_stores_nothing(kind, raw):
     ],
     ids=["respondent-handle-open-bracket", "respondent-url-close-bracket", "evidence-handle", "evidence-handle-url"],
 )
-def test_a_handle_with_brackets_is_an_answer_not_a_server_error(changes):
+def test_a_handle_with_brackets_is_an_answer_not_a_server_error(client_for, changes):
     """A sender's handle is free text from the outside world: it may hold any character."""
-    t = target("complaint")
+    t = target(client_for, "complaint")
     before = state(t)
     response = post(t, _with(t.body, changes))
     # The handle is stored as given: only a server error would be wrong.
@@ -434,8 +427,8 @@ def test_a_handle_with_brackets_is_an_answer_not_a_server_error(changes):
     assert Complaint.objects.count() == before[0] + 1
 
 
-def test_unicode_text_is_stored_as_sent():
-    t = target("complaint")
+def test_unicode_text_is_stored_as_sent(client_for):
+    t = target(client_for, "complaint")
     summary = "Ruth — “traitor” 🐍 زن ユダヤ"
     response = post(t, _with(t.body, {"summary": summary}))
     assert response.status_code == 201

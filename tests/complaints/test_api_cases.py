@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Appeal, Case, ConflictDeclaration, Response, Sanction
@@ -46,12 +45,6 @@ DETAIL_FIELDS = {
 }
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def refs(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [c["reference"] for c in response.json()["results"]]
@@ -66,12 +59,12 @@ def snapshot(case: Case) -> tuple:
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor"])
-def test_officers_and_auditors_see_every_case(role):
+def test_officers_and_auditors_see_every_case(client_for, role):
     cases = [CaseFactory(), CaseFactory(investigation=True), CaseFactory(decided=True)]
     assert sorted(refs(client_for(UserFactory(roles=[role])).get("/api/cases/"))) == sorted(c.reference for c in cases)
 
 
-def test_panel_members_see_only_the_cases_they_sit_on():
+def test_panel_members_see_only_the_cases_they_sit_on(client_for):
     judge = UserFactory(roles=["panel"])
     on_panel, on_appeal, other = CaseFactory(panel_stage=True), CaseFactory(appeal=True), CaseFactory(panel_stage=True)
     on_panel.panel.add(judge)
@@ -80,7 +73,7 @@ def test_panel_members_see_only_the_cases_they_sit_on():
     assert sorted(refs(client_for(judge).get("/api/cases/"))) == sorted([on_panel.reference, on_appeal.reference])
 
 
-def test_a_case_with_two_panel_members_is_listed_once():
+def test_a_case_with_two_panel_members_is_listed_once(client_for):
     judge = UserFactory(roles=["panel"])
     case = CaseFactory(panel_stage=True)
     case.panel.add(judge, UserFactory(roles=["panel"]))
@@ -93,25 +86,25 @@ def refs_of(body) -> list[str]:
     return [c["reference"] for c in body["results"]]
 
 
-def test_members_may_not_list_cases():
+def test_members_may_not_list_cases(client_for):
     case = CaseFactory()
     assert client_for(case.respondent.user).get("/api/cases/").status_code == 403
     assert client_for(case.complaint.filed_by).get("/api/cases/").status_code == 403
 
 
-def test_a_login_with_no_role_may_not_list_cases():
+def test_a_login_with_no_role_may_not_list_cases(client_for):
     CaseFactory()
     assert client_for(UserFactory()).get("/api/cases/").status_code == 403
 
 
-def test_detail_is_404_for_a_panel_member_not_on_the_case():
+def test_detail_is_404_for_a_panel_member_not_on_the_case(client_for):
     case = CaseFactory(panel_stage=True)
     case.panel.add(UserFactory(roles=["panel"]))
     assert client_for(UserFactory(roles=["panel"])).get(f"/api/cases/{case.reference}/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["respondent", "complainant", "stranger"])
-def test_detail_is_404_for_members(who):
+def test_detail_is_404_for_members(client_for, who):
     case = CaseFactory(awaiting_response=True)
     user = {
         "respondent": case.respondent.user,
@@ -121,14 +114,14 @@ def test_detail_is_404_for_members(who):
     assert client_for(user).get(f"/api/cases/{case.reference}/").status_code == 404
 
 
-def test_detail_of_an_unknown_case_is_404():
+def test_detail_of_an_unknown_case_is_404(client_for):
     assert client_for(UserFactory(roles=["officer"])).get("/api/cases/RU-NOPE-001/").status_code == 404
 
 
 # --- The detail contract ---------------------------------------------------------------------
 
 
-def test_detail_has_every_field_of_api_md():
+def test_detail_has_every_field_of_api_md(client_for):
     officer = UserFactory(roles=["officer"])
     respondent = MemberFactory(first_name="Abe", last_name="User")
     case = CaseFactory(investigation=True, respondent=respondent, assigned_to=officer, severity=Severity.HIGH)
@@ -154,7 +147,7 @@ def test_detail_has_every_field_of_api_md():
     assert body["sanctions"] == [] and body["police_referrals"] == [] and body["interim_suspension"] is None
 
 
-def test_allowed_actions_are_what_the_caller_may_do_now():
+def test_allowed_actions_are_what_the_caller_may_do_now(client_for):
     case = CaseFactory()
     officer, auditor = UserFactory(roles=["officer"]), UserFactory(roles=["auditor"])
     assert client_for(officer).get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == [
@@ -169,14 +162,14 @@ def test_allowed_actions_are_what_the_caller_may_do_now():
     assert client_for(judge).get(f"/api/cases/{panel_case.reference}/").json()["allowed_actions"] == ["decide"]
 
 
-def test_a_conflicted_officer_is_offered_no_actions():
+def test_a_conflicted_officer_is_offered_no_actions(client_for):
     case = CaseFactory()
     officer = UserFactory(roles=["officer"])
     ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="Close friend")
     assert client_for(officer).get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == []
 
 
-def test_detail_shows_sanctions_of_the_decision():
+def test_detail_shows_sanctions_of_the_decision(client_for):
     from tests.complaints.factories import SanctionFactory
 
     sanction = SanctionFactory(code="formal_warning", duration_days=None)
@@ -187,7 +180,7 @@ def test_detail_shows_sanctions_of_the_decision():
 # --- The access log -------------------------------------------------------------------------
 
 
-def test_each_read_by_a_member_of_the_case_team_writes_a_case_read_audit_event():
+def test_each_read_by_a_member_of_the_case_team_writes_a_case_read_audit_event(client_for):
     judge = UserFactory(roles=["panel"])
     case = CaseFactory(panel_stage=True)
     case.panel.add(judge)
@@ -201,7 +194,7 @@ def test_each_read_by_a_member_of_the_case_team_writes_a_case_read_audit_event()
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor"])
-def test_each_read_by_staff_off_the_case_team_is_logged_as_such(role):
+def test_each_read_by_staff_off_the_case_team_is_logged_as_such(client_for, role):
     user = UserFactory(roles=[role])
     case = CaseFactory(panel_stage=True)
     client = client_for(user)
@@ -212,14 +205,14 @@ def test_each_read_by_staff_off_the_case_team_is_logged_as_such(role):
     assert {(e.action, e.actor_id, e.case_ref) for e in reads} == {("case.read_outside_team", user.pk, case.reference)}
 
 
-def test_a_refused_read_writes_no_case_read_event():
+def test_a_refused_read_writes_no_case_read_event(client_for):
     case = CaseFactory()
     client_for(UserFactory(roles=["panel"])).get(f"/api/cases/{case.reference}/")
     client_for(case.respondent.user).get(f"/api/cases/{case.reference}/")
     assert not AuditEvent.objects.filter(action__startswith="case.read").exists()
 
 
-def test_listing_cases_is_not_logged_as_reading_each_case():
+def test_listing_cases_is_not_logged_as_reading_each_case(client_for):
     CaseFactory.create_batch(3)
     client_for(UserFactory(roles=["officer"])).get("/api/cases/")
     assert not AuditEvent.objects.filter(action__startswith="case.read").exists()
@@ -228,38 +221,33 @@ def test_listing_cases_is_not_logged_as_reading_each_case():
 # --- Filters and ordering ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def officer():
-    return UserFactory(roles=["officer"])
-
-
-def test_filter_by_status(officer):
+def test_filter_by_status(client_for, officer):
     investigating = CaseFactory(investigation=True)
     CaseFactory()
     CaseFactory(decided=True)
     assert refs(client_for(officer).get("/api/cases/", {"status": "investigation"})) == [investigating.reference]
 
 
-def test_filter_by_an_unknown_status_is_400(officer):
+def test_filter_by_an_unknown_status_is_400(client_for, officer):
     response = client_for(officer).get("/api/cases/", {"status": "limbo"})
     assert response.status_code == 400
     assert "status" in response.json()
 
 
-def test_filter_by_severity(officer):
+def test_filter_by_severity(client_for, officer):
     critical = CaseFactory(severity=Severity.CRITICAL)
     CaseFactory(severity=Severity.HIGH)
     CaseFactory(severity=Severity.LOW)
     assert refs(client_for(officer).get("/api/cases/", {"severity": "critical"})) == [critical.reference]
 
 
-def test_filter_by_an_unknown_severity_is_400(officer):
+def test_filter_by_an_unknown_severity_is_400(client_for, officer):
     response = client_for(officer).get("/api/cases/", {"severity": "apocalyptic"})
     assert response.status_code == 400
     assert "severity" in response.json()
 
 
-def test_filter_by_assigned_username_and_by_me(officer):
+def test_filter_by_assigned_username_and_by_me(client_for, officer):
     other = UserFactory(roles=["officer"])
     mine = CaseFactory(investigation=True, assigned_to=officer)
     theirs = CaseFactory(investigation=True, assigned_to=other)
@@ -270,13 +258,13 @@ def test_filter_by_assigned_username_and_by_me(officer):
     assert refs(client.get("/api/cases/", {"assigned_to": officer.username})) == [mine.reference]
 
 
-def test_filter_by_an_unknown_username_is_400_naming_assigned_to(officer):
+def test_filter_by_an_unknown_username_is_400_naming_assigned_to(client_for, officer):
     response = client_for(officer).get("/api/cases/", {"assigned_to": "no-such-user"})
     assert response.status_code == 400
     assert "assigned_to" in response.json()
 
 
-def test_filter_by_respondent(officer):
+def test_filter_by_respondent(client_for, officer):
     case = CaseFactory()
     CaseFactory()
     assert refs(client_for(officer).get("/api/cases/", {"respondent": case.respondent.membership_number})) == [
@@ -284,13 +272,13 @@ def test_filter_by_respondent(officer):
     ]
 
 
-def test_filter_by_an_unknown_respondent_is_400_naming_respondent(officer):
+def test_filter_by_an_unknown_respondent_is_400_naming_respondent(client_for, officer):
     response = client_for(officer).get("/api/cases/", {"respondent": "X9999999"})
     assert response.status_code == 400
     assert "respondent" in response.json()
 
 
-def test_overdue_shows_a_case_past_its_response_deadline_and_not_a_fresh_one(officer):
+def test_overdue_shows_a_case_past_its_response_deadline_and_not_a_fresh_one(client_for, officer):
     late = CaseFactory(awaiting_response=True, response_due=timezone.now() - dt.timedelta(hours=1))
     fresh = CaseFactory(awaiting_response=True)
     new = CaseFactory()
@@ -299,13 +287,13 @@ def test_overdue_shows_a_case_past_its_response_deadline_and_not_a_fresh_one(off
     assert sorted(refs(client.get("/api/cases/", {"overdue": "false"}))) == sorted([fresh.reference, new.reference])
 
 
-def test_overdue_shows_an_unacknowledged_complaint_past_seven_days(officer):
+def test_overdue_shows_an_unacknowledged_complaint_past_seven_days(client_for, officer):
     old = CaseFactory(complaint=ComplaintFactory(submitted_at=timezone.now() - dt.timedelta(days=8)))
     CaseFactory(complaint=ComplaintFactory(submitted_at=timezone.now() - dt.timedelta(days=6)))
     assert refs(client_for(officer).get("/api/cases/", {"overdue": "true"})) == [old.reference]
 
 
-def test_ordering_minus_severity_is_severity_then_volume_then_age(officer):
+def test_ordering_minus_severity_is_severity_then_volume_then_age(client_for, officer):
     now = timezone.now()
 
     def make(severity, evidence, age_days):
@@ -327,7 +315,7 @@ def test_ordering_minus_severity_is_severity_then_volume_then_age(officer):
     ]
 
 
-def test_filters_combine(officer):
+def test_filters_combine(client_for, officer):
     target = CaseFactory(investigation=True, assigned_to=officer, severity=Severity.CRITICAL)
     CaseFactory(investigation=True, assigned_to=officer, severity=Severity.LOW)
     CaseFactory(severity=Severity.CRITICAL)
@@ -335,7 +323,7 @@ def test_filters_combine(officer):
     assert refs(response) == [target.reference]
 
 
-def test_a_panel_member_filtering_sees_only_their_cases():
+def test_a_panel_member_filtering_sees_only_their_cases(client_for):
     judge = UserFactory(roles=["panel"])
     mine = CaseFactory(panel_stage=True, severity=Severity.CRITICAL)
     mine.panel.add(judge)
@@ -350,7 +338,7 @@ def post_action(client, case, **body):
     return client.post(f"/api/cases/{case.reference}/actions/", body, format="json")
 
 
-def test_a_successful_action_returns_the_case_and_bumps_the_version(officer):
+def test_a_successful_action_returns_the_case_and_bumps_the_version(client_for, officer):
     investigator = UserFactory(roles=["officer"])
     case = CaseFactory()
     response = post_action(
@@ -374,7 +362,7 @@ def test_a_successful_action_returns_the_case_and_bumps_the_version(officer):
     assert AuditEvent.objects.filter(action="case.open_investigation", case_ref=case.reference).count() == 1
 
 
-def test_a_panel_member_on_the_panel_decides(officer):
+def test_a_panel_member_on_the_panel_decides(client_for, officer):
     judge = UserFactory(roles=["panel"])
     case = CaseFactory(panel_stage=True)
     case.panel.add(judge)
@@ -394,7 +382,7 @@ def test_a_panel_member_on_the_panel_decides(officer):
     assert response.json()["status"] == "decided" and response.json()["version"] == 2
 
 
-def test_a_stale_version_is_409_and_changes_nothing(officer):
+def test_a_stale_version_is_409_and_changes_nothing(client_for, officer):
     case = CaseFactory(version=3)
     before = snapshot(case)
     response = post_action(client_for(officer), case, action="dismiss", version=2, reason_code="vexatious", reason="x")
@@ -403,7 +391,7 @@ def test_a_stale_version_is_409_and_changes_nothing(officer):
     assert snapshot(case) == before
 
 
-def test_a_future_version_is_409_too(officer):
+def test_a_future_version_is_409_too(client_for, officer):
     case = CaseFactory()
     before = snapshot(case)
     response = post_action(client_for(officer), case, action="dismiss", version=2, reason_code="vexatious", reason="x")
@@ -430,7 +418,7 @@ def test_a_future_version_is_409_too(officer):
         "continue-early",
     ],
 )
-def test_an_action_in_the_wrong_state_is_409_and_changes_nothing(officer, factory_kwargs, body):
+def test_an_action_in_the_wrong_state_is_409_and_changes_nothing(client_for, officer, factory_kwargs, body):
     case = CaseFactory(**factory_kwargs)
     names = {"INVESTIGATOR": UserFactory(roles=["officer"]).username, "JUDGE": UserFactory(roles=["panel"]).username}
     body = {k: [names.get(x, x) for x in v] if isinstance(v, list) else names.get(v, v) for k, v in body.items()}
@@ -440,7 +428,7 @@ def test_an_action_in_the_wrong_state_is_409_and_changes_nothing(officer, factor
     assert snapshot(case) == before
 
 
-def test_an_auditor_may_not_act_403(officer):
+def test_an_auditor_may_not_act_403(client_for, officer):
     case = CaseFactory()
     before = snapshot(case)
     response = post_action(
@@ -456,7 +444,7 @@ def test_an_auditor_may_not_act_403(officer):
 
 
 @pytest.mark.parametrize("who", ["respondent", "complainant", "stranger"])
-def test_a_member_may_not_act(who):
+def test_a_member_may_not_act(client_for, who):
     case = CaseFactory()
     user = {
         "respondent": case.respondent.user,
@@ -469,7 +457,7 @@ def test_a_member_may_not_act(who):
     assert snapshot(case) == before
 
 
-def test_a_panel_member_not_on_the_panel_gets_404():
+def test_a_panel_member_not_on_the_panel_gets_404(client_for):
     case = CaseFactory(panel_stage=True)
     case.panel.add(UserFactory(roles=["panel"]))
     case.rules_charged.add(rule("RU11"))
@@ -487,7 +475,7 @@ def test_a_panel_member_not_on_the_panel_gets_404():
     assert snapshot(case) == before
 
 
-def test_a_panel_member_may_not_take_an_officers_action_403():
+def test_a_panel_member_may_not_take_an_officers_action_403(client_for):
     judge = UserFactory(roles=["panel"])
     case = CaseFactory(panel_stage=True)
     case.panel.add(judge)
@@ -497,7 +485,7 @@ def test_a_panel_member_may_not_take_an_officers_action_403():
     assert snapshot(case) == before
 
 
-def test_an_officer_with_a_declared_conflict_is_403_with_the_reason(officer):
+def test_an_officer_with_a_declared_conflict_is_403_with_the_reason(client_for, officer):
     case = CaseFactory()
     ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="Shares a flat with them")
     before = snapshot(case)
@@ -508,7 +496,7 @@ def test_an_officer_with_a_declared_conflict_is_403_with_the_reason(officer):
     assert snapshot(case) == before
 
 
-def test_an_officer_from_the_respondents_constituency_is_403_with_the_reason():
+def test_an_officer_from_the_respondents_constituency_is_403_with_the_reason(client_for):
     case = CaseFactory()
     member_officer = MemberFactory(with_login=True, constituency=case.respondent.constituency)
     UserFactory(username=member_officer.user.username, roles=["officer"])
@@ -521,7 +509,7 @@ def test_an_officer_from_the_respondents_constituency_is_403_with_the_reason():
     assert snapshot(case) == before
 
 
-def test_assigning_a_conflicted_investigator_is_403_naming_them(officer):
+def test_assigning_a_conflicted_investigator_is_403_naming_them(client_for, officer):
     case = CaseFactory()
     investigator = UserFactory(roles=["officer"])
     ConflictDeclaration.objects.create(user=investigator, constituency=case.respondent.constituency, reason="Local")
@@ -534,7 +522,7 @@ def test_assigning_a_conflicted_investigator_is_403_naming_them(officer):
     assert snapshot(case) == before
 
 
-def test_the_investigator_may_not_sit_on_the_panel_403(officer):
+def test_the_investigator_may_not_sit_on_the_panel_403(client_for, officer):
     investigator = UserFactory(roles=["officer", "panel"])
     case = CaseFactory(investigation=True, assigned_to=investigator, notice_issued_at=timezone.now())
     before = snapshot(case)
@@ -547,7 +535,7 @@ def test_the_investigator_may_not_sit_on_the_panel_403(officer):
     assert not case.panel.exists()
 
 
-def test_the_decider_may_not_confirm_their_own_decision_403():
+def test_the_decider_may_not_confirm_their_own_decision_403(client_for):
     judges = [UserFactory(roles=["panel"]) for _ in range(3)]
     case = CaseFactory(decided=True)
     case.panel.add(*judges)
@@ -560,7 +548,7 @@ def test_the_decider_may_not_confirm_their_own_decision_403():
     assert ok.status_code == 200 and ok.json()["version"] == 2
 
 
-def test_a_decision_awaiting_confirmation_shows_who_must_confirm_and_no_appeal_deadline():
+def test_a_decision_awaiting_confirmation_shows_who_must_confirm_and_no_appeal_deadline(client_for):
     judges = [UserFactory(roles=["panel"]) for _ in range(3)]
     case = CaseFactory(decided=True)
     case.panel.add(*judges)
@@ -627,7 +615,7 @@ def vary(client, case, version, code="suspension_membership", days=30):
     )
 
 
-def test_a_varied_appeal_to_a_suspension_waits_for_a_second_member_of_the_appeal_panel():
+def test_a_varied_appeal_to_a_suspension_waits_for_a_second_member_of_the_appeal_panel(client_for):
     judges, first_panel = panel_of(3), panel_of(3)
     case = appeal_under_way(judges, first_panel)
     appeal = Appeal.objects.get(case=case)
@@ -683,7 +671,7 @@ def test_a_varied_appeal_to_a_suspension_waits_for_a_second_member_of_the_appeal
     ],
     ids=["decider-confirms", "first-panel-confirms", "officer-confirms", "decided-again", "panel-changed"],
 )
-def test_a_pending_appeal_variation_refuses_with_the_reason_and_changes_nothing(who, body, status, message):
+def test_a_pending_appeal_variation_refuses_with_the_reason_and_changes_nothing(client_for, who, body, status, message):
     judges, first_panel = panel_of(3), panel_of(3)
     case = appeal_under_way(judges, first_panel)
     assert vary(client_for(judges[0]), case, version=1).status_code == 200
@@ -703,7 +691,7 @@ def test_a_pending_appeal_variation_refuses_with_the_reason_and_changes_nothing(
     assert appeal_state(case) == before
 
 
-def test_confirming_a_pending_appeal_variation_on_a_stale_version_is_409():
+def test_confirming_a_pending_appeal_variation_on_a_stale_version_is_409(client_for):
     judges, first_panel = panel_of(3), panel_of(3)
     case = appeal_under_way(judges, first_panel)
     assert vary(client_for(judges[0]), case, version=1).status_code == 200
@@ -715,7 +703,7 @@ def test_confirming_a_pending_appeal_variation_on_a_stale_version_is_409():
 
 
 @pytest.mark.parametrize("code, days", [("suspension_office", 30), ("expulsion", None)])
-def test_a_varied_appeal_that_suspends_or_expels_before_a_panel_of_one_is_400(code, days):
+def test_a_varied_appeal_that_suspends_or_expels_before_a_panel_of_one_is_400(client_for, code, days):
     (judge,), first_panel = panel_of(1), panel_of(3)
     case = appeal_under_way([judge], first_panel)
     before = appeal_state(case)
@@ -728,7 +716,7 @@ def test_a_varied_appeal_that_suspends_or_expels_before_a_panel_of_one_is_400(co
 # --- The response deadline ---------------------------------------------------------------------
 
 
-def test_after_the_deadline_an_officer_cannot_record_a_response_409(officer):
+def test_after_the_deadline_an_officer_cannot_record_a_response_409(client_for, officer):
     case = CaseFactory(awaiting_response=True, response_due=timezone.now() - dt.timedelta(minutes=1))
     before = snapshot(case)
     response = post_action(client_for(officer), case, action="record_response", version=1, text="By phone, late.")
@@ -739,7 +727,7 @@ def test_after_the_deadline_an_officer_cannot_record_a_response_409(officer):
     assert snapshot(case) == before and not Response.objects.exists()
 
 
-def test_after_the_deadline_the_officer_continues_and_the_case_records_the_lapse(officer):
+def test_after_the_deadline_the_officer_continues_and_the_case_records_the_lapse(client_for, officer):
     case = CaseFactory(awaiting_response=True, response_due=timezone.now() - dt.timedelta(minutes=1))
     client = client_for(officer)
     assert client.get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == ["continue_without_response"]
@@ -758,7 +746,7 @@ def test_after_the_deadline_the_officer_continues_and_the_case_records_the_lapse
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor", "panel"])
-def test_case_list_costs_the_same_for_5_or_50_rows(role):
+def test_case_list_costs_the_same_for_5_or_50_rows(client_for, role):
     user = UserFactory(roles=[role])
     officers = [UserFactory(roles=["officer"]) for _ in range(3)]
     for i in range(60):

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Case, Complaint, Evidence
@@ -22,12 +21,6 @@ CREATED_FIELDS = {"reference", "status", "submitted_at", "cases"}
 DETAIL_FIELDS = {"reference", "status", "summary", "submitted_at", "acknowledged_at", "evidence_count", "cases"}
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def complaint_body(**extra) -> dict:
     return {"summary": "Abuse after the walkout", "description": "Dozens of abusive messages.", **extra}
 
@@ -39,7 +32,7 @@ def counts() -> tuple[int, int, int]:
 # --- Filing ------------------------------------------------------------------------------
 
 
-def test_member_files_a_complaint_and_gets_201_with_its_cases():
+def test_member_files_a_complaint_and_gets_201_with_its_cases(client_for):
     complainant, respondent = MemberFactory(with_login=True), MemberFactory()
     response = client_for(complainant.user).post(
         "/api/complaints/",
@@ -63,7 +56,7 @@ def test_member_files_a_complaint_and_gets_201_with_its_cases():
     assert dt.datetime.fromisoformat(body["submitted_at"]) == complaint.submitted_at
 
 
-def test_a_complaint_naming_nobody_known_opens_no_case():
+def test_a_complaint_naming_nobody_known_opens_no_case(client_for):
     member = MemberFactory(with_login=True)
     response = client_for(member.user).post(
         "/api/complaints/", complaint_body(respondents=[{"name": "An anonymous troll"}]), format="json"
@@ -73,7 +66,7 @@ def test_a_complaint_naming_nobody_known_opens_no_case():
     assert Complaint.objects.get().unidentified_respondents == [{"name": "An anonymous troll"}]
 
 
-def test_a_member_cannot_file_about_themselves():
+def test_a_member_cannot_file_about_themselves(client_for):
     member = MemberFactory(with_login=True)
     before = counts()
     response = client_for(member.user).post(
@@ -87,14 +80,14 @@ def test_a_member_cannot_file_about_themselves():
 
 
 @pytest.mark.parametrize("role", ["officer", "panel", "auditor"])
-def test_staff_cannot_file_a_complaint(role):
+def test_staff_cannot_file_a_complaint(client_for, role):
     before = counts()
     response = client_for(UserFactory(roles=[role])).post("/api/complaints/", complaint_body(), format="json")
     assert response.status_code == 403
     assert counts() == before
 
 
-def test_a_login_with_no_role_cannot_file_a_complaint():
+def test_a_login_with_no_role_cannot_file_a_complaint(client_for):
     response = client_for(UserFactory()).post("/api/complaints/", complaint_body(), format="json")
     assert response.status_code == 403
     assert Complaint.objects.count() == 0
@@ -103,7 +96,7 @@ def test_a_login_with_no_role_cannot_file_a_complaint():
 # --- Idempotency ---------------------------------------------------------------------------
 
 
-def test_the_same_idempotency_key_twice_returns_the_first_answer_and_stores_one_complaint():
+def test_the_same_idempotency_key_twice_returns_the_first_answer_and_stores_one_complaint(client_for):
     member, respondent = MemberFactory(with_login=True), MemberFactory()
     client = client_for(member.user)
     body = complaint_body(respondents=[{"membership_number": respondent.membership_number}])
@@ -117,7 +110,7 @@ def test_the_same_idempotency_key_twice_returns_the_first_answer_and_stores_one_
     assert AuditEvent.objects.count() == audit_after_first
 
 
-def test_a_retry_with_a_different_body_still_returns_the_first_answer():
+def test_a_retry_with_a_different_body_still_returns_the_first_answer(client_for):
     member = MemberFactory(with_login=True)
     client = client_for(member.user)
     first = client.post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="k")
@@ -126,7 +119,7 @@ def test_a_retry_with_a_different_body_still_returns_the_first_answer():
     assert list(Complaint.objects.values_list("summary", flat=True)) == ["Abuse after the walkout"]
 
 
-def test_different_users_with_the_same_key_get_separate_complaints():
+def test_different_users_with_the_same_key_get_separate_complaints(client_for):
     a, b = MemberFactory(with_login=True), MemberFactory(with_login=True)
     first = client_for(a.user).post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="same")
     second = client_for(b.user).post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="same")
@@ -136,14 +129,14 @@ def test_different_users_with_the_same_key_get_separate_complaints():
     assert set(Complaint.objects.values_list("filed_by", flat=True)) == {a.user.pk, b.user.pk}
 
 
-def test_different_keys_from_one_user_are_different_complaints():
+def test_different_keys_from_one_user_are_different_complaints(client_for):
     client = client_for(MemberFactory(with_login=True).user)
     client.post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="one")
     client.post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="two")
     assert Complaint.objects.count() == 2
 
 
-def test_a_refused_request_does_not_burn_the_idempotency_key():
+def test_a_refused_request_does_not_burn_the_idempotency_key(client_for):
     client = client_for(MemberFactory(with_login=True).user)
     bad = client.post("/api/complaints/", {"summary": "x" * 201}, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert bad.status_code == 400
@@ -153,7 +146,7 @@ def test_a_refused_request_does_not_burn_the_idempotency_key():
     assert Complaint.objects.count() == 1
 
 
-def test_an_overlong_idempotency_key_is_400_naming_the_header():
+def test_an_overlong_idempotency_key_is_400_naming_the_header(client_for):
     client = client_for(MemberFactory(with_login=True).user)
     response = client.post("/api/complaints/", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
     assert response.status_code == 400
@@ -164,7 +157,7 @@ def test_an_overlong_idempotency_key_is_400_naming_the_header():
 # --- Reading: scope ------------------------------------------------------------------------
 
 
-def test_list_shows_only_the_callers_own_complaints():
+def test_list_shows_only_the_callers_own_complaints(client_for):
     me, other = MemberFactory(with_login=True), MemberFactory(with_login=True)
     mine = [ComplaintFactory(complainant=me) for _ in range(2)]
     ComplaintFactory(complainant=other)
@@ -176,20 +169,20 @@ def test_list_shows_only_the_callers_own_complaints():
     assert {"count", "next", "previous", "results"} <= set(body)
 
 
-def test_a_respondent_does_not_see_complaints_about_them_in_their_list():
+def test_a_respondent_does_not_see_complaints_about_them_in_their_list(client_for):
     case = CaseFactory()
     response = client_for(case.respondent.user).get("/api/complaints/")
     assert response.json()["count"] == 0
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor"])
-def test_officers_and_auditors_list_every_complaint(role):
+def test_officers_and_auditors_list_every_complaint(client_for, role):
     complaints = [ComplaintFactory() for _ in range(3)]
     body = client_for(UserFactory(roles=[role])).get("/api/complaints/").json()
     assert {c["reference"] for c in body["results"]} == {c.reference for c in complaints}
 
 
-def test_panel_members_list_only_the_complaints_of_their_cases():
+def test_panel_members_list_only_the_complaints_of_their_cases(client_for):
     judge = UserFactory(roles=["panel"])
     sitting = CaseFactory(panel_stage=True)
     sitting.panel.add(judge)
@@ -198,30 +191,30 @@ def test_panel_members_list_only_the_complaints_of_their_cases():
     assert [c["reference"] for c in body["results"]] == [sitting.complaint.reference]
 
 
-def test_a_login_with_no_role_sees_no_complaints():
+def test_a_login_with_no_role_sees_no_complaints(client_for):
     ComplaintFactory()
     assert client_for(UserFactory()).get("/api/complaints/").json()["count"] == 0
 
 
-def test_detail_of_someone_elses_complaint_is_404_not_403():
+def test_detail_of_someone_elses_complaint_is_404_not_403(client_for):
     complaint = ComplaintFactory()
     stranger = MemberFactory(with_login=True)
     response = client_for(stranger.user).get(f"/api/complaints/{complaint.reference}/")
     assert response.status_code == 404
 
 
-def test_detail_of_a_complaint_about_me_is_404_for_the_respondent():
+def test_detail_of_a_complaint_about_me_is_404_for_the_respondent(client_for):
     case = CaseFactory()
     response = client_for(case.respondent.user).get(f"/api/complaints/{case.complaint.reference}/")
     assert response.status_code == 404
 
 
-def test_detail_of_an_unknown_reference_is_404():
+def test_detail_of_an_unknown_reference_is_404(client_for):
     response = client_for(MemberFactory(with_login=True).user).get("/api/complaints/RU-NOSUCHREF/")
     assert response.status_code == 404
 
 
-def test_detail_of_a_panel_members_unrelated_complaint_is_404():
+def test_detail_of_a_panel_members_unrelated_complaint_is_404(client_for):
     complaint = ComplaintFactory()
     response = client_for(UserFactory(roles=["panel"])).get(f"/api/complaints/{complaint.reference}/")
     assert response.status_code == 404
@@ -230,7 +223,7 @@ def test_detail_of_a_panel_members_unrelated_complaint_is_404():
 # --- Reading: what the complainant is told ----------------------------------------------------
 
 
-def _attributed_complaint():
+def _attributed_complaint(client_for):
     """A complaint whose evidence was attributed (by handle) to a member the complainant never named."""
     complainant = MemberFactory(with_login=True)
     sender = MemberFactory(first_name="Hidden", last_name="Sender")
@@ -254,8 +247,8 @@ def _attributed_complaint():
     return complainant, sender, response.json()["reference"]
 
 
-def test_detail_has_the_fields_of_api_md_and_counts_the_evidence():
-    complainant, sender, ref = _attributed_complaint()
+def test_detail_has_the_fields_of_api_md_and_counts_the_evidence(client_for):
+    complainant, sender, ref = _attributed_complaint(client_for)
     response = client_for(complainant.user).get(f"/api/complaints/{ref}/")
     assert response.status_code == 200
     body = response.json()
@@ -269,8 +262,8 @@ def test_detail_has_the_fields_of_api_md_and_counts_the_evidence():
     assert body["cases"] == [{"reference": case.reference, "status": "received", "outcome": None}]
 
 
-def test_the_complainant_never_sees_which_member_a_sender_was_attributed_to():
-    complainant, sender, ref = _attributed_complaint()
+def test_the_complainant_never_sees_which_member_a_sender_was_attributed_to(client_for):
+    complainant, sender, ref = _attributed_complaint(client_for)
     client = client_for(complainant.user)
     detail = client.get(f"/api/complaints/{ref}/")
     evidence = client.get(f"/api/complaints/{ref}/evidence/")
@@ -284,15 +277,15 @@ def test_the_complainant_never_sees_which_member_a_sender_was_attributed_to():
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor"])
-def test_the_staff_view_of_evidence_names_the_attributed_member(role):
-    _, sender, ref = _attributed_complaint()
+def test_the_staff_view_of_evidence_names_the_attributed_member(client_for, role):
+    _, sender, ref = _attributed_complaint(client_for)
     response = client_for(UserFactory(roles=[role])).get(f"/api/complaints/{ref}/evidence/")
     assert response.status_code == 200
     members = {item["author_handle"] or item["author_email"]: item["member"] for item in response.json()["results"]}
     assert members == {"Secret_Sender": sender.membership_number, "anon@example.net": None}
 
 
-def test_the_complainant_is_told_the_outcome_of_each_case():
+def test_the_complainant_is_told_the_outcome_of_each_case(client_for):
     complainant = MemberFactory(with_login=True)
     complaint = ComplaintFactory(complainant=complainant)
     dismissed = CaseFactory(complaint=complaint, status=Case.Status.DISMISSED)
@@ -314,7 +307,7 @@ def test_the_complainant_is_told_the_outcome_of_each_case():
 # --- Evidence pages ---------------------------------------------------------------------------
 
 
-def test_evidence_is_paginated_for_the_owner():
+def test_evidence_is_paginated_for_the_owner(client_for):
     complaint = ComplaintFactory()
     EvidenceFactory.create_batch(7, complaint=complaint)
     client = client_for(complaint.filed_by)
@@ -328,14 +321,14 @@ def test_evidence_is_paginated_for_the_owner():
     assert sorted(ids) == sorted(Evidence.objects.filter(complaint=complaint).values_list("pk", flat=True))
 
 
-def test_evidence_of_someone_elses_complaint_is_404():
+def test_evidence_of_someone_elses_complaint_is_404(client_for):
     complaint = ComplaintFactory()
     EvidenceFactory(complaint=complaint)
     response = client_for(MemberFactory(with_login=True).user).get(f"/api/complaints/{complaint.reference}/evidence/")
     assert response.status_code == 404
 
 
-def test_evidence_page_size_is_capped_at_500():
+def test_evidence_page_size_is_capped_at_500(client_for):
     complaint = ComplaintFactory()
     EvidenceFactory.create_batch(3, complaint=complaint)
     response = client_for(complaint.filed_by).get(
@@ -379,14 +372,14 @@ def _rules(i):
     return list(Rule.objects.filter(code__in=[f"RU{1 + i % 12}", "RU9"]))
 
 
-def test_complaint_list_for_a_member_costs_the_same_for_5_or_50_rows():
+def test_complaint_list_for_a_member_costs_the_same_for_5_or_50_rows(client_for):
     me = MemberFactory(with_login=True)
     _many_complaints(complainant=me)
     _assert_flat_cost(client_for(me.user), "/api/complaints/")
 
 
 @pytest.mark.parametrize("role", ["officer", "auditor", "panel"])
-def test_complaint_list_for_staff_costs_the_same_for_5_or_50_rows(role):
+def test_complaint_list_for_staff_costs_the_same_for_5_or_50_rows(client_for, role):
     user = UserFactory(roles=[role])
     _many_complaints()
     if role == "panel":
@@ -396,7 +389,7 @@ def test_complaint_list_for_staff_costs_the_same_for_5_or_50_rows(role):
 
 
 @pytest.mark.parametrize("viewer", ["owner", "officer"])
-def test_evidence_list_costs_the_same_for_5_or_50_rows(viewer):
+def test_evidence_list_costs_the_same_for_5_or_50_rows(client_for, viewer):
     complaint = ComplaintFactory()
     cases = [CaseFactory(complaint=complaint) for _ in range(3)]
     for i in range(60):

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from complaints.models import Case, Evidence
@@ -37,9 +36,8 @@ def complaint():
 
 
 @pytest.fixture
-def owner(complaint):
-    client = APIClient()
-    client.force_authenticate(complaint.filed_by)
+def owner(client_for, complaint):
+    client = client_for(complaint.filed_by)
     return client
 
 
@@ -120,10 +118,9 @@ def test_senders_attributed_to_members_open_one_case_each_and_threats_make_it_cr
     assert body["cases_opened"] == 0 and Case.objects.filter(complaint=complaint).count() == 1
 
 
-def test_identity_registered_later_attributes_waiting_evidence():
+def test_identity_registered_later_attributes_waiting_evidence(client_for):
     complaint = ComplaintFactory()
-    client = APIClient()
-    client.force_authenticate(complaint.filed_by)
+    client = client_for(complaint.filed_by)
     client.post(url(complaint), [item(1), item(8)], format="json")
     assert not Case.objects.filter(complaint=complaint).exists()
     member = MemberFactory()
@@ -151,37 +148,33 @@ def test_too_many_items_is_413(owner, complaint):
     assert Evidence.objects.count() == 0
 
 
-def test_other_members_get_404_and_panel_members_403(complaint):
-    stranger = APIClient()
-    stranger.force_authenticate(MemberFactory(with_login=True).user)
+def test_other_members_get_404_and_panel_members_403(client_for, complaint):
+    stranger = client_for(MemberFactory(with_login=True).user)
     assert stranger.post(url(complaint), [item(1)], format="json").status_code == 404
-    auditor = APIClient()
-    auditor.force_authenticate(UserFactory(roles=["auditor"]))
+    auditor = client_for(UserFactory(roles=["auditor"]))
     assert auditor.post(url(complaint), [item(1)], format="json").status_code == 403
     assert Evidence.objects.count() == 0
 
 
-def test_sender_ranking_is_for_officers_only(owner, complaint):
+def test_sender_ranking_is_for_officers_only(client_for, owner, complaint):
     member = MemberFactory()
     IdentityFactory(member=member, platform="twitter", value="sender1")
     owner.post(
         url(complaint), [item(1, text="I will find you Ruth and you will regret it"), item(2), item(8)], format="json"
     )
     assert owner.get(f"/api/complaints/{complaint.reference}/senders/").status_code == 403
-    officer = APIClient()
-    officer.force_authenticate(UserFactory(roles=["officer"]))
+    officer = client_for(UserFactory(roles=["officer"]))
     ranking = officer.get(f"/api/complaints/{complaint.reference}/senders/").json()
     assert ranking["members"][0]["member"]["membership_number"] == member.membership_number
     assert ranking["members"][0]["threats"] == 1 and ranking["members"][0]["items"] == 2
     assert [s["sender"] for s in ranking["non_members"]] == ["sender2"]
 
 
-def test_import_members_attributes_waiting_evidence_and_opens_a_case():
+def test_import_members_attributes_waiting_evidence_and_opens_a_case(client_for):
     from members.services import member_import_rows
 
     complaint = ComplaintFactory()
-    client = APIClient()
-    client.force_authenticate(complaint.filed_by)
+    client = client_for(complaint.filed_by)
     client.post(
         url(complaint), [item(3, text="we know where your office is Ruth, watch your back"), item(10)], format="json"
     )
@@ -288,11 +281,10 @@ def _upload_queries(client, complaint, n: int) -> int:
     return len(ctx.captured_queries)
 
 
-def test_queries_grow_with_batches_of_500_not_with_items():
+def test_queries_grow_with_batches_of_500_not_with_items(client_for):
     for i, member in enumerate(MemberFactory.create_batch(3)):
         IdentityFactory(member=member, platform="twitter", value=f"sender{i}")
-    officer = APIClient()
-    officer.force_authenticate(UserFactory(roles=["officer"]))
+    officer = client_for(UserFactory(roles=["officer"]))
     _upload_queries(officer, ComplaintFactory(), 10)  # warm the per-login role cache
     # Complaints that already hold evidence, so that every upload is checked for duplicates.
     few = _upload_queries(officer, EvidenceFactory().complaint, 100)

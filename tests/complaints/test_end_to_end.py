@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.services import audit_verify
 from complaints.models import Case, Sanction
@@ -13,12 +12,6 @@ from tests.complaints.timeline import case_events
 from tests.members.factories import ConstituencyFactory, IdentityFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def act(client, case_ref, action, **fields):
@@ -30,7 +23,7 @@ def act(client, case_ref, action, **fields):
     return response.json()
 
 
-def test_complaint_to_suspension_to_appeal_to_auditor_history():
+def test_complaint_to_suspension_to_appeal_to_auditor_history(client_for):
     complainant = MemberFactory(with_login=True, constituency=ConstituencyFactory(name="Stoke-on-Trent North"))
     respondent = MemberFactory(with_login=True, constituency=ConstituencyFactory(name="Islington North"))
     IdentityFactory(member=respondent, platform="twitter", value="https://x.com/Abuser_1/")

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from complaints import workflow
 from complaints.admin.forms import CaseActionForm
@@ -106,12 +105,11 @@ def test_measures_refuse_a_conflicted_officer_in_words_like_every_action(officer
             begin(case, action, officer, None)
 
 
-def test_the_api_and_the_admin_refuse_a_conflicted_officer_with_the_same_words(client, officer):
+def test_the_api_and_the_admin_refuse_a_conflicted_officer_with_the_same_words(client_for, client, officer):
     case = CaseFactory()
     ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="neighbour")
     words = "Conflict of interest: declared conflict (neighbour)."
-    api = APIClient()
-    api.force_authenticate(officer)
+    api = client_for(officer)
     response = api.post(f"/api/cases/{case.reference}/interim-suspension/", {"reason": "x"}, format="json")
     assert (response.status_code, response.json()["detail"]) == (403, words)
     client.force_login(officer)

@@ -52,23 +52,13 @@ def ingest_events(complaint):
     return AuditEvent.objects.filter(action="evidence.ingest", object_id=str(complaint.pk))
 
 
-@pytest.fixture
-def complainant():
-    return MemberFactory(with_login=True)
-
-
-@pytest.fixture
-def respondent():
-    return MemberFactory()
-
-
 # --- respondents ---------------------------------------------------------------------------------------------------
 
 
-def test_member_files_against_a_membership_number(complainant, respondent, t0):
-    complaint = file(complainant.user, respondents=[{"membership_number": respondent.membership_number}], now=t0)
+def test_member_files_against_a_membership_number(member, respondent, t0):
+    complaint = file(member.user, respondents=[{"membership_number": respondent.membership_number}], now=t0)
 
-    assert (complaint.complainant, complaint.filed_by, complaint.submitted_at) == (complainant, complainant.user, t0)
+    assert (complaint.complainant, complaint.filed_by, complaint.submitted_at) == (member, member.user, t0)
     assert complaint.status == Complaint.Status.RECEIVED and complaint.unidentified_respondents == []
     case = complaint.cases.get()
     assert (case.respondent, case.status, case.opened_at) == (respondent, Case.Status.RECEIVED, t0)
@@ -78,44 +68,44 @@ def test_member_files_against_a_membership_number(complainant, respondent, t0):
 
 
 @pytest.mark.parametrize("written", ["@RuthS", "https://x.com/ruths/", "  ruths  ", "https://twitter.com/RuthS?s=20"])
-def test_respondent_is_found_by_handle_however_it_is_written(written, complainant, respondent):
+def test_respondent_is_found_by_handle_however_it_is_written(written, member, respondent):
     IdentityFactory(member=respondent, platform=Identity.Platform.TWITTER, value="RuthS")
-    complaint = file(complainant.user, respondents=[{"platform": "twitter", "handle": written}])
+    complaint = file(member.user, respondents=[{"platform": "twitter", "handle": written}])
     assert respondents_of(complaint) == {respondent}
     assert complaint.unidentified_respondents == []
 
 
-def test_handle_on_another_platform_does_not_match(complainant, respondent):
+def test_handle_on_another_platform_does_not_match(member, respondent):
     IdentityFactory(member=respondent, platform=Identity.Platform.TWITTER, value="RuthS")
-    complaint = file(complainant.user, respondents=[{"platform": "instagram", "handle": "ruths"}])
+    complaint = file(member.user, respondents=[{"platform": "instagram", "handle": "ruths"}])
     assert respondents_of(complaint) == set()
     assert complaint.unidentified_respondents == [{"platform": "instagram", "handle": "ruths"}]
 
 
-def test_respondent_is_found_by_email(complainant, respondent):
+def test_respondent_is_found_by_email(member, respondent):
     IdentityFactory(member=respondent, kind=Identity.Kind.EMAIL, platform="", value="Ruth.Smith@Example.org")
-    complaint = file(complainant.user, respondents=[{"email": " RUTH.SMITH@example.org "}])
+    complaint = file(member.user, respondents=[{"email": " RUTH.SMITH@example.org "}])
     assert respondents_of(complaint) == {respondent}
 
 
 @pytest.mark.parametrize("stored_as, written", [("+44 7700 900123", "07700 900123"), ("07700900123", "+447700900123")])
-def test_respondent_is_found_by_phone_in_national_or_international_form(stored_as, written, complainant, respondent):
+def test_respondent_is_found_by_phone_in_national_or_international_form(stored_as, written, member, respondent):
     IdentityFactory(member=respondent, kind=Identity.Kind.PHONE, platform="", value=stored_as)
-    complaint = file(complainant.user, respondents=[{"phone": written}])
+    complaint = file(member.user, respondents=[{"phone": written}])
     assert respondents_of(complaint) == {respondent}
 
 
-def test_unknown_respondents_are_kept_as_unidentified(complainant):
+def test_unknown_respondents_are_kept_as_unidentified(member):
     named = [{"name": "The anonymous account"}, {"platform": "twitter", "handle": "@ghost"}, {"email": "x@y.example"}]
-    complaint = file(complainant.user, respondents=named)
+    complaint = file(member.user, respondents=named)
     assert not complaint.cases.exists()
     assert complaint.unidentified_respondents == named
 
 
-def test_member_named_twice_gets_one_case(complainant, respondent):
+def test_member_named_twice_gets_one_case(member, respondent):
     IdentityFactory(member=respondent, platform=Identity.Platform.TWITTER, value="abuser_1")
     complaint = file(
-        complainant.user,
+        member.user,
         respondents=[
             {"membership_number": respondent.membership_number},
             {"platform": "twitter", "handle": "abuser_1"},
@@ -126,9 +116,9 @@ def test_member_named_twice_gets_one_case(complainant, respondent):
     assert case.respondent == respondent and case.evidence_count == 1
 
 
-def test_rules_named_set_the_cases_categories_and_severity(complainant, respondent):
+def test_rules_named_set_the_cases_categories_and_severity(member, respondent):
     complaint = file(
-        complainant.user, respondents=[{"membership_number": respondent.membership_number}], rules=[rule("RU1")]
+        member.user, respondents=[{"membership_number": respondent.membership_number}], rules=[rule("RU1")]
     )
     case = complaint.cases.get()
     assert list(case.categories.all()) == [category("threat_of_violence")]
@@ -136,23 +126,23 @@ def test_rules_named_set_the_cases_categories_and_severity(complainant, responde
     assert list(complaint.rules.all()) == [rule("RU1")]
 
 
-def test_complaint_about_oneself_is_refused_and_nothing_is_stored(complainant):
-    IdentityFactory(member=complainant, platform=Identity.Platform.TWITTER, value="me_myself")
+def test_complaint_about_oneself_is_refused_and_nothing_is_stored(member):
+    IdentityFactory(member=member, platform=Identity.Platform.TWITTER, value="me_myself")
     before = stored()
     for named in (
-        {"membership_number": complainant.membership_number},
+        {"membership_number": member.membership_number},
         {"platform": "twitter", "handle": "@Me_Myself"},
     ):
         with pytest.raises(ValidationError, match="about yourself"):
-            file(complainant.user, respondents=[named], evidence=[post()])
+            file(member.user, respondents=[named], evidence=[post()])
     assert stored() == before
 
 
-def test_unknown_membership_number_is_refused_and_nothing_is_stored(complainant, respondent):
+def test_unknown_membership_number_is_refused_and_nothing_is_stored(member, respondent):
     before = stored()
     with pytest.raises(ValidationError, match="unknown membership number 'X0000000'") as info:
         file(
-            complainant.user,
+            member.user,
             respondents=[{"membership_number": respondent.membership_number}, {"membership_number": "X0000000"}],
             evidence=[post()],
         )
@@ -171,7 +161,7 @@ def test_login_without_a_member_cannot_file(roles, respondent):
 # --- evidence ------------------------------------------------------------------------------------------------------
 
 
-def test_duplicate_posts_are_counted_and_stored_once(complainant):
+def test_duplicate_posts_are_counted_and_stored_once(member):
     evidence = [
         post(url="https://x.com/Abuser_1/status/1"),
         post(url="https://twitter.com/abuser_1/status/1?s=20", text="quoted differently"),
@@ -183,7 +173,7 @@ def test_duplicate_posts_are_counted_and_stored_once(complainant):
         post("abuser_1", "you are a disgrace", at=WHEN + dt.timedelta(minutes=5)),
     ]
 
-    complaint = file(complainant.user, evidence=evidence)
+    complaint = file(member.user, evidence=evidence)
 
     assert complaint.evidence.count() == 4
     assert set(complaint.evidence.exclude(url="").values_list("url_canonical", flat=True)) == {
@@ -194,23 +184,23 @@ def test_duplicate_posts_are_counted_and_stored_once(complainant):
     assert (event.data["received"], event.data["created"], event.data["duplicates"]) == (6, 4, 2)
 
 
-def test_evidence_already_held_is_a_duplicate_in_a_later_batch(complainant):
-    complaint = file(complainant.user, evidence=[post(url="https://twitter.com/abuser_1/status/1")])
+def test_evidence_already_held_is_a_duplicate_in_a_later_batch(member):
+    complaint = file(member.user, evidence=[post(url="https://twitter.com/abuser_1/status/1")])
     with transaction.atomic():
         result = evidence_ingest(
             complaint=complaint,
             items=[post(url="https://mobile.twitter.com/ABUSER_1/status/1/?utm_source=share")],
-            actor=complainant.user,
+            actor=member.user,
         )
     assert (result.received, result.created, result.duplicates) == (1, 0, 1)
     assert complaint.evidence.count() == 1
 
 
-def test_each_member_sender_gets_one_case_but_the_complainant_does_not(complainant):
+def test_each_member_sender_gets_one_case_but_the_complainant_does_not(member):
     first, second = MemberFactory(), MemberFactory()
     IdentityFactory(member=first, platform=Identity.Platform.TWITTER, value="@first_sender")
     IdentityFactory(member=second, kind=Identity.Kind.EMAIL, platform="", value="second@example.org")
-    IdentityFactory(member=complainant, platform=Identity.Platform.TWITTER, value="the_complainant")
+    IdentityFactory(member=member, platform=Identity.Platform.TWITTER, value="the_complainant")
     evidence = [
         post("First_Sender", "one"),
         post("https://x.com/first_sender", "two"),
@@ -219,7 +209,7 @@ def test_each_member_sender_gets_one_case_but_the_complainant_does_not(complaina
         post("a_stranger", "four"),
     ]
 
-    complaint = file(complainant.user, evidence=evidence)
+    complaint = file(member.user, evidence=evidence)
 
     cases = {c.respondent: c for c in complaint.cases.all()}
     assert set(cases) == {first, second}
@@ -229,11 +219,11 @@ def test_each_member_sender_gets_one_case_but_the_complainant_does_not(complaina
     assert complaint.evidence.get(text="four").case is None and complaint.evidence.get(text="four").member is None
 
 
-def test_later_evidence_reuses_the_members_case_and_opens_new_ones(complainant, respondent, t0):
+def test_later_evidence_reuses_the_members_case_and_opens_new_ones(member, respondent, t0):
     IdentityFactory(member=respondent, platform=Identity.Platform.TWITTER, value="abuser_1")
     newcomer = MemberFactory()
     IdentityFactory(member=newcomer, platform=Identity.Platform.TWITTER, value="pile_on")
-    complaint = file(complainant.user, respondents=[{"platform": "twitter", "handle": "abuser_1"}], evidence=[post()])
+    complaint = file(member.user, respondents=[{"platform": "twitter", "handle": "abuser_1"}], evidence=[post()])
     case = complaint.cases.get()
     assert case.evidence_count == 1
 
@@ -241,7 +231,7 @@ def test_later_evidence_reuses_the_members_case_and_opens_new_ones(complainant, 
         result = evidence_ingest(
             complaint=complaint,
             items=[post("abuser_1", "again"), post("@abuser_1", "and again"), post("pile_on", "me too")],
-            actor=complainant.user,
+            actor=member.user,
             now=t0 + dt.timedelta(days=2),
         )
 
@@ -254,23 +244,23 @@ def test_later_evidence_reuses_the_members_case_and_opens_new_ones(complainant, 
     assert new_case.opened_at == t0 + dt.timedelta(days=2)
 
 
-def test_each_batch_is_one_audit_event(complainant):
-    complaint = file(complainant.user, evidence=[post(text=f"message {i}") for i in range(5)])
+def test_each_batch_is_one_audit_event(member):
+    complaint = file(member.user, evidence=[post(text=f"message {i}") for i in range(5)])
     assert ingest_events(complaint).count() == 1
     assert ingest_events(complaint).get().data["created"] == 5
 
     with transaction.atomic():
-        evidence_ingest(complaint=complaint, items=[post(text="later 1"), post(text="later 2")], actor=complainant.user)
+        evidence_ingest(complaint=complaint, items=[post(text="later 1"), post(text="later 2")], actor=member.user)
 
     assert ingest_events(complaint).count() == 2
 
 
-def test_complaint_without_evidence_writes_no_ingest_event(complainant, respondent):
-    complaint = file(complainant.user, respondents=[{"membership_number": respondent.membership_number}])
+def test_complaint_without_evidence_writes_no_ingest_event(member, respondent):
+    complaint = file(member.user, respondents=[{"membership_number": respondent.membership_number}])
     assert not ingest_events(complaint).exists()
 
 
-def test_evidence_times_are_kept(complainant):
-    complaint = file(complainant.user, evidence=[post()])
+def test_evidence_times_are_kept(member):
+    complaint = file(member.user, evidence=[post()])
     assert complaint.evidence.get().occurred_at == WHEN
     assert timezone.is_aware(complaint.evidence.get().occurred_at)

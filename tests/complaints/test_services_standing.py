@@ -22,11 +22,6 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def member():
-    return MemberFactory()
-
-
 def sanction(member, code, *, starts_on, duration_days=None, status=Sanction.Status.ACTIVE, **extra):
     """A sanction on `member` that took effect on `starts_on` (ends_on follows from duration_days)."""
     return SanctionFactory(

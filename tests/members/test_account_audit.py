@@ -88,6 +88,17 @@ def test_password_change_in_the_admin_is_audited(admin_client):
     assert event.data == {"via": "admin", "username": user.username, "usable": True}
 
 
+def test_a_password_form_django_sends_back_writes_nothing(admin_client):
+    user = UserFactory(is_staff=True)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    # Password login switched off, but with the "set password" button: Django refuses and redirects.
+    response = admin_client.post(url, {"usable_password": "false", "set-password": ""})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.has_usable_password()
+    assert not AuditEvent.objects.filter(action__startswith="account.").exists()
+
+
 def test_changing_what_a_role_may_do_is_audited(admin_client):
     group = Group.objects.get(name="auditor")
     before = set(group.permissions.values_list("pk", flat=True))

@@ -17,7 +17,8 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def member():
+def unlinked_member():
+    """A register entry with no login yet, for create_account to link."""
     return Member.objects.create(membership_number="L0000001", first_name="Ruth", last_name="Smith")
 
 
@@ -39,19 +40,19 @@ def test_staff_role_gets_its_group_and_admin_access(role):
     assert user.check_password(PASSWORD)
 
 
-def test_member_login_is_linked_to_the_member(member):
+def test_member_login_is_linked_to_the_member(unlinked_member):
     out = create_account("ruth", role="member", member="L0000001", password=PASSWORD)
 
     user = User.objects.get(username="ruth")
-    member.refresh_from_db()
-    assert member.user == user
+    unlinked_member.refresh_from_db()
+    assert unlinked_member.user == user
     assert not user.is_staff
     assert not user.groups.exists()
     assert user_roles(user) == {"member"}
     assert "member L0000001" in out
 
 
-def test_new_login_without_password_cannot_log_in(member):
+def test_new_login_without_password_cannot_log_in(unlinked_member):
     create_account("ruth", role="member", member="L0000001")
     assert not User.objects.get(username="ruth").has_usable_password()
 
@@ -80,11 +81,11 @@ def test_audit_event_never_holds_the_password():
     assert PASSWORD not in str(event.data) + event.hash
 
 
-def test_staff_login_may_be_linked_to_their_membership(member):
+def test_staff_login_may_be_linked_to_their_membership(unlinked_member):
     create_account("ruth", role="officer", member="L0000001")
-    member.refresh_from_db()
-    assert member.user.username == "ruth"
-    assert member.user.is_staff
+    unlinked_member.refresh_from_db()
+    assert unlinked_member.user.username == "ruth"
+    assert unlinked_member.user.is_staff
 
 
 def test_unknown_role_is_refused_and_nothing_created():
@@ -106,16 +107,16 @@ def test_member_role_without_a_number_is_refused():
     assert not User.objects.exists()
 
 
-def test_member_already_linked_to_another_login_is_refused(member):
+def test_member_already_linked_to_another_login_is_refused(unlinked_member):
     create_account("ruth", role="member", member="L0000001")
     with pytest.raises(CommandError, match="already linked to another login"):
         create_account("impostor", role="member", member="L0000001")
     assert not User.objects.filter(username="impostor").exists()
-    member.refresh_from_db()
-    assert member.user.username == "ruth"
+    unlinked_member.refresh_from_db()
+    assert unlinked_member.user.username == "ruth"
 
 
-def test_login_already_linked_to_another_member_is_refused(member):
+def test_login_already_linked_to_another_member_is_refused(unlinked_member):
     Member.objects.create(membership_number="L0000002", first_name="Sam", last_name="Jones")
     create_account("ruth", role="member", member="L0000001")
     with pytest.raises(CommandError, match="already linked to another member"):

@@ -230,7 +230,7 @@ def test_a_database_error_stores_nothing(monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr("members.services.audit_record", fail)
+    monkeypatch.setattr("members.services.register_import.audit_record", fail)
     with pytest.raises(RuntimeError):
         run_import([member_row(1), member_row(2)])
     assert not Member.objects.exists()
@@ -239,7 +239,7 @@ def test_a_database_error_stores_nothing(monkeypatch):
 
 
 def test_progress_is_reported_per_chunk_and_at_the_end(monkeypatch):
-    monkeypatch.setattr("members.services.CHUNK", 4)
+    monkeypatch.setattr("members.services.register_import.CHUNK", 4)
     calls = []
     member_import_rows(
         rows=list(enumerate([member_row(n) for n in range(1, 11)], start=2)),

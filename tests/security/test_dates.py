@@ -1,18 +1,8 @@
 """Dates and times at the calendar's edges are bad input (400 with a message), never a 500."""
 
 import pytest
-from rest_framework.test import APIClient
-
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def auditor_client():
-    client = APIClient(raise_request_exception=False)
-    client.force_authenticate(UserFactory(roles=["auditor"]))
-    return client
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.members.factories import UserFactory
 
@@ -55,9 +54,7 @@ def test_the_docs_page_has_no_inline_script_for_the_policy_to_block(client):
         ("get", "/api/schema/", False),
     ],
 )
-def test_every_api_response_is_no_store(method, path, authenticated):
-    client = APIClient()
-    if authenticated:
-        client.force_authenticate(UserFactory(roles=["officer"]))
+def test_every_api_response_is_no_store(client_for, method, path, authenticated):
+    client = client_for(UserFactory(roles=["officer"]) if authenticated else None)
     response = getattr(client, method)(path)
     assert "no-store" in response["Cache-Control"]

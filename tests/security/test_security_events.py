@@ -31,13 +31,6 @@ def security(kind):
     return list(AuditEvent.objects.filter(action=f"security.{kind}").order_by("seq"))
 
 
-@pytest.fixture
-def auditor():
-    client = APIClient()
-    client.force_authenticate(UserFactory(roles=["auditor"]))
-    return client
-
-
 def test_a_failed_token_login_records_the_username_tried_and_the_real_address():
     token_try("ghost", HTTP_X_FORWARDED_FOR="10.9.9.9")  # no trusted proxy: the header is ignored
     [event] = security("login_failed")
@@ -84,20 +77,22 @@ def test_a_refused_staff_read_is_recorded_with_who_where_and_what():
     assert (second.data["ip"], second.data["object"], second.data["status"]) == ("192.0.2.9", "case:K-1", 403)
 
 
-def test_auditors_list_security_events_with_filters(auditor):
+def test_auditors_list_security_events_with_filters(auditor_client):
     officer = UserFactory(roles=["officer"])
     token_try("ghost")
     token_try("ghost")
     token_try("someone-else")
     security_record_refused_read(officer, "192.0.2.9", "case:K-1", 403)
-    body = auditor.get("/api/audit/security/").json()
+    body = auditor_client.get("/api/audit/security/").json()
     assert set(body) == {"count", "next", "previous", "results"}
     assert [r["kind"] for r in body["results"]] == ["login_failed"] * 3 + ["read_refused"]
     first = body["results"][0]
     assert {"seq", "at", "kind", "username", "ip", "via", "hash"} <= set(first)
 
     def kinds(**params):
-        return [(r["kind"], r["username"]) for r in auditor.get("/api/audit/security/", params).json()["results"]]
+        return [
+            (r["kind"], r["username"]) for r in auditor_client.get("/api/audit/security/", params).json()["results"]
+        ]
 
     assert kinds(actor="ghost") == [("login_failed", "ghost")] * 2
     assert kinds(kind="read_refused") == [("read_refused", officer.username)]
@@ -109,13 +104,13 @@ def test_auditors_list_security_events_with_filters(auditor):
 
 
 @pytest.mark.parametrize("params", [{"kind": "nonsense"}, {"after": "yesterday"}, {"after": "0001-01-01T00:00+14:00"}])
-def test_bad_security_filters_are_400(auditor, params):
-    assert auditor.get("/api/audit/security/", params).status_code == 400
+def test_bad_security_filters_are_400(auditor_client, params):
+    assert auditor_client.get("/api/audit/security/", params).status_code == 400
 
 
-def test_the_security_csv_escapes_a_username_tried_as_a_formula(auditor):
+def test_the_security_csv_escapes_a_username_tried_as_a_formula(auditor_client):
     token_try(FORMULA)
-    response = auditor.get("/api/audit/security/", {"format": "csv"})
+    response = auditor_client.get("/api/audit/security/", {"format": "csv"})
     assert response.status_code == 200
     [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert row["username"] == "'" + FORMULA
@@ -123,10 +118,9 @@ def test_the_security_csv_escapes_a_username_tried_as_a_formula(auditor):
 
 
 @pytest.mark.parametrize("who", ["officer", "panel", "member"])
-def test_only_auditors_read_the_security_list(who):
+def test_only_auditors_read_the_security_list(client_for, who):
     user = MemberFactory(with_login=True).user if who == "member" else UserFactory(roles=[who])
-    client = APIClient()
-    client.force_authenticate(user)
+    client = client_for(user)
     assert client.get("/api/audit/security/").status_code == 403
 
 

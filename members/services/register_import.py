@@ -1,66 +1,23 @@
-"""Every write to the membership register: the bulk import and the logins linked to members."""
+"""The bulk import of the membership register: members upserted by membership number, in chunks, audited once."""
 
-import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.events import Event
 from audit.services import audit_record
-from core import roles
-from core.errors import ValidationError
 from members.models import Constituency, Identity, Member, Region
-from members.normalise import looks_like_phone, normalise
+from members.normalise import normalise
+from members.services.register_rows import COLUMNS, Row, RowError, parse_row
 from members.signals import identities_registered
 
-COLUMNS = (
-    "membership_number",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "constituency",
-    "region",
-    "joined_on",
-    "status",
-    "twitter",
-    "facebook",
-    "offices",
-)
-MAX_LENGTHS = {
-    "membership_number": 20,
-    "first_name": 100,
-    "last_name": 100,
-    "email": 254,
-    "phone": 32,
-    "constituency": 150,
-    "region": 100,
-    "twitter": 300,
-    "facebook": 300,
-    "offices": 300,
-}
 CHUNK = 2000
-
-# The identity each column gives: column -> (kind, platform).
-IDENTITY_COLUMNS = {
-    "email": (Identity.Kind.EMAIL, ""),
-    "phone": (Identity.Kind.PHONE, ""),
-    "twitter": (Identity.Kind.HANDLE, Identity.Platform.TWITTER),
-    "facebook": (Identity.Kind.HANDLE, Identity.Platform.FACEBOOK),
-}
 # The member fields an import sets; anything else (login, standing, affiliations) it leaves alone.
 MEMBER_FIELDS = ("first_name", "last_name", "email", "phone", "constituency_id", "joined_on", "status", "offices")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_STATUSES = set(Member.Status.values)
 
 
 @dataclass
@@ -95,87 +52,6 @@ class ImportResult:
         }
 
 
-class _RowError(Exception):
-    pass
-
-
-@dataclass
-class _Row:
-    line: int
-    number: str
-    fields: dict  # MEMBER_FIELDS minus constituency_id
-    constituency: str
-    region: str
-    identities: dict  # (kind, platform) -> (value as written, normalised)
-
-
-def _parse_row(line: int, raw: dict) -> _Row:
-    """Validate one CSV row; raise _RowError naming each column at fault."""
-    if None in raw:
-        raise _RowError(f"more fields than the header ({len(raw) - 1 + len(raw[None])})")
-    errors: dict[str, str] = {}  # column -> problem, the first one found for each column
-    values = {}
-    for column in COLUMNS:
-        value = raw.get(column)
-        if value is None:
-            raise _RowError(f"fewer fields than the header (no {column})")
-        value = value.strip()
-        limit = MAX_LENGTHS.get(column)
-        if limit is not None and len(value) > limit:
-            errors[column] = f"longer than {limit} characters ({len(value)})"
-        values[column] = value
-
-    def check(column: str, ok: bool, problem: str) -> None:
-        if not ok and column not in errors:
-            errors[column] = problem
-
-    for column in ("membership_number", "first_name", "last_name"):
-        check(column, bool(values[column]), "required")
-    if values["email"] and "email" not in errors:
-        try:
-            validate_email(values["email"])
-        except DjangoValidationError:
-            errors["email"] = f"not a valid e-mail address ({values['email']!r})"
-    check(
-        "phone", not values["phone"] or looks_like_phone(values["phone"]), f"not a phone number ({values['phone']!r})"
-    )
-    joined_on = None
-    if values["joined_on"]:
-        try:
-            if not _DATE.match(values["joined_on"]):
-                raise ValueError
-            joined_on = dt.date.fromisoformat(values["joined_on"])
-        except ValueError:
-            errors["joined_on"] = f"not a date in YYYY-MM-DD ({values['joined_on']!r})"
-    status = values["status"].lower() or Member.Status.ACTIVE
-    check("status", status in _STATUSES, f"unknown {values['status']!r} (one of {', '.join(sorted(_STATUSES))})")
-    check("region", not values["constituency"] or bool(values["region"]), "required when a constituency is given")
-    identities = {}
-    for column, (kind, platform) in IDENTITY_COLUMNS.items():
-        if values[column] and column not in errors:
-            normalised = normalise(kind, values[column], platform)
-            check(column, bool(normalised), f"no {kind} in {values[column]!r}")
-            identities[(kind, platform)] = (values[column], normalised)
-    if errors:
-        raise _RowError("; ".join(f"{column}: {problem}" for column, problem in errors.items()))
-    return _Row(
-        line=line,
-        number=values["membership_number"],
-        fields={
-            "first_name": values["first_name"],
-            "last_name": values["last_name"],
-            "email": values["email"],
-            "phone": values["phone"],
-            "joined_on": joined_on,
-            "status": status,
-            "offices": values["offices"],
-        },
-        constituency=values["constituency"],
-        region=values["region"],
-        identities=identities,
-    )
-
-
 class _Places:
     """Regions and constituencies by name, created in bulk as a chunk needs them."""
 
@@ -185,7 +61,7 @@ class _Places:
         self.region_names = {r.pk: r.name for r in self.regions.values()}
         self.constituencies = {c.name: c for c in Constituency.objects.all()}
 
-    def resolve(self, rows: list[_Row], reject: Callable[[_Row, str], None]) -> list[_Row]:
+    def resolve(self, rows: list[Row], reject: Callable[[Row, str], None]) -> list[Row]:
         """Create the places these rows name; return the rows whose place is consistent."""
         new_regions = {r.region for r in rows if r.region and r.region not in self.regions}
         if new_regions:
@@ -214,7 +90,7 @@ class _Places:
             self.result.constituencies_created += len(created)
         return kept
 
-    def constituency_id(self, row: _Row):
+    def constituency_id(self, row: Row):
         return self.constituencies[row.constituency].pk if row.constituency else None
 
 
@@ -245,7 +121,7 @@ def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
     return owned
 
 
-def _store_chunk(rows: list[_Row], places: _Places, result: ImportResult, now, actor=None) -> None:
+def _store_chunk(rows: list[Row], places: _Places, result: ImportResult, now, actor=None) -> None:
     """Create, update or leave alone the members of one chunk, in a fixed number of queries."""
     existing = {m.membership_number: m for m in Member.objects.filter(membership_number__in=[r.number for r in rows])}
     current: dict[int, list[tuple]] = {}
@@ -369,12 +245,12 @@ def member_import_rows(
     now = timezone.now()
 
     def reject(row_or_line, reason: str) -> None:
-        line = row_or_line.line if isinstance(row_or_line, _Row) else row_or_line
+        line = row_or_line.line if isinstance(row_or_line, Row) else row_or_line
         result.rejected.append((line, reason))
 
     with transaction.atomic():
         places = _Places(result)
-        pending: list[_Row] = []
+        pending: list[Row] = []
 
         def flush():
             kept = places.resolve(pending, reject)
@@ -388,8 +264,8 @@ def member_import_rows(
             result.rows += 1
             digest.update(_row_digest_bytes(raw))
             try:
-                row = _parse_row(line, raw)
-            except _RowError as exc:
+                row = parse_row(line, raw)
+            except RowError as exc:
                 reject(line, str(exc))
                 continue
             if row.number in seen:
@@ -410,113 +286,3 @@ def member_import_rows(
             data={**result.counts(), "digest": result.digest},
         )
     return result
-
-
-@transaction.atomic
-def account_create_or_update(*, username: str, role: str, membership_number=None, password=None, actor=None):
-    """Create or update a login with one role; returns (user, created). Audited, never with the password.
-
-    Staff roles are the Django groups of that name (with admin access); a `member` login must be
-    linked to a member. The role given replaces the login's other roles.
-    """
-    User = get_user_model()
-    if role not in roles.ALL_ROLES:
-        raise ValidationError(f"Unknown role {role!r}; one of {', '.join(roles.ALL_ROLES)}.", field="role")
-    username = (username or "").strip()
-    if not username:
-        raise ValidationError("A username is required.", field="username")
-    try:
-        User.username_validator(username)
-    except DjangoValidationError as exc:
-        raise ValidationError(" ".join(exc.messages), field="username") from None
-    if role == roles.MEMBER and not membership_number:
-        raise ValidationError("A member login needs a membership number (--member).", field="member")
-    member = None
-    if membership_number:
-        member = Member.objects.select_for_update().filter(membership_number=membership_number).first()
-        if member is None:
-            raise ValidationError(f"No member with membership number {membership_number!r}.", field="member")
-    group = None
-    if role in roles.STAFF_ROLES:
-        group = Group.objects.filter(name=role).first()
-        if group is None:
-            raise ValidationError(f"The group {role!r} does not exist; run migrate.", field="role")
-
-    user = User.objects.select_for_update().filter(username=username).first()
-    created = user is None
-    if member is not None and member.user_id is not None and (created or member.user_id != user.pk):
-        raise ValidationError(
-            f"Member {membership_number} is already linked to another login ({member.user.get_username()}).",
-            field="member",
-        )
-    if member is not None and not created and Member.objects.filter(user=user).exclude(pk=member.pk).exists():
-        raise ValidationError(f"The login {username!r} is already linked to another member.", field="member")
-    if created:
-        user = User(username=username)
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.is_staff = group is not None
-        user.save()
-    else:
-        update = []
-        if password:
-            user.set_password(password)
-            update.append("password")
-        is_staff = group is not None or user.is_superuser
-        if user.is_staff != is_staff:
-            user.is_staff = is_staff
-            update.append("is_staff")
-        if update:
-            user.save(update_fields=update)
-    user.groups.remove(*Group.objects.filter(name__in=roles.STAFF_ROLES).exclude(name=role))
-    if group is not None:
-        user.groups.add(group)
-    if member is not None and member.user_id != user.pk:
-        member.user = user
-        member.save(update_fields=["user", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=Event.ACCOUNT_CREATE if created else Event.ACCOUNT_CHANGE,
-        obj=user,
-        object_type="auth.user",
-        data={
-            "username": username,
-            "role": role,
-            "member": member.membership_number if member is not None else None,
-            "password_set": bool(password),
-        },
-    )
-    return user, created
-
-
-@transaction.atomic
-def member_identities_changed(*, member: Member, actor, added=(), changed=(), removed=(), via: str = "admin") -> None:
-    """Record identities added, changed or removed on a member, by `actor`, and tell complaints.
-
-    The identities are already saved (or deleted) in the caller's transaction. Evidence
-    waiting on the added or changed senders is attributed, and cases opened, as `actor`.
-    """
-    if not (added or changed or removed):
-        return
-    audit_record(
-        actor=actor,
-        action=Event.MEMBER_IDENTITIES,
-        obj=member,
-        data={
-            "via": via,
-            "added": [str(i) for i in added],
-            "changed": [str(i) for i in changed],
-            "removed": [str(i) for i in removed],
-        },
-    )
-    registered = [*added, *changed]
-    if registered:
-        identities_registered.send(sender=Identity, identities=registered, actor=actor)
-
-
-@transaction.atomic
-def member_read_record(*, member: Member, actor, via: str) -> None:
-    """Record a staff read of a member's record (the admin page, the auditors' history)."""
-    audit_record(actor=actor, action=Event.MEMBER_READ, obj=member, data={"via": via})
