@@ -66,6 +66,7 @@ class Event(StrEnum):
     ACCOUNT_PASSWORD = "account.password"
     ACCOUNT_TOKEN = "account.token"
     ACCOUNT_TOKEN_REVOKE = "account.token_revoke"
+    ACCOUNT_SECOND_FACTOR = "account.second_factor"
     ROLE_CREATE = "role.create"
     ROLE_CHANGE = "role.change"
     ROLE_DELETE = "role.delete"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.events import Event
 from audit.services import audit_record
 
 
@@ -54,7 +55,7 @@ def device_confirm(*, device: TOTPDevice, code: str) -> bool:
     device.save(update_fields=["confirmed"])
     audit_record(
         actor=device.user,
-        action="account.second_factor",
+        action=Event.ACCOUNT_SECOND_FACTOR,
         obj=device.user,
         object_type="auth.user",
         data={"via": "admin", "username": device.user.get_username(), "enrolled": True},
