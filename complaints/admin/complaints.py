@@ -18,7 +18,6 @@ from complaints.admin.common import (
     LimitedInlineFormSet,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
-    _sees_every_case,
     scope_to_cases,
 )
 from complaints.admin.threats import ClassificationAdminMixin, ThreatRegisterAdminMixin
@@ -112,9 +111,7 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
     inlines = [ComplaintCaseInline]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not _sees_every_case(request.user):
-            queryset = queryset.filter(pk__in=selectors.complaint_list(user=request.user).values("pk"))
+        queryset = super().get_queryset(request).filter(pk__in=selectors.complaint_list(user=request.user).values("pk"))
         return queryset.annotate(_cases=Count("cases", distinct=True))
 
     def get_fieldsets(self, request, obj=None):
@@ -262,7 +259,8 @@ class EvidenceAdmin(ClassificationAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return scope_to_cases(request, super().get_queryset(request))
+        queryset = scope_to_cases(request, super().get_queryset(request))
+        return queryset.filter(complaint__in=selectors.complaint_list(user=request.user).values("pk"))
 
     @admin.display(description="sender")
     def sender(self, obj):

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 
 from complaints import selectors
-from complaints.admin.common import ReadOnlyAdminMixin, _sees_every_case, scope_to_cases
+from complaints.admin.common import ReadOnlyAdminMixin, scope_to_cases
 from complaints.models import (
     Appeal,
     Campaign,
@@ -124,10 +124,9 @@ class CampaignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("complaint",)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not _sees_every_case(request.user):
-            queryset = queryset.filter(complaint__in=selectors.complaint_list(user=request.user).values("pk"))
-        return queryset
+        return (
+            super().get_queryset(request).filter(complaint__in=selectors.complaint_list(user=request.user).values("pk"))
+        )
 
     @admin.display(description="sample text")
     def sample(self, obj):

@@ -14,6 +14,7 @@ from complaints import workflow
 from complaints.models import Complaint, Evidence
 from complaints.selectors.threats import threat_register
 from conduct.models import Category
+from core import roles
 from core.errors import DomainError
 
 Action = workflow.Action
@@ -103,6 +104,9 @@ class ThreatRegisterAdminMixin:
         if complaint is None or not self.has_view_permission(request, complaint):
             self.message_user(request, "No such complaint, or it is outside what you may see.", messages.ERROR)
             return redirect("admin:complaints_complaint_changelist")
+        if not roles.has_role(request.user, roles.OFFICER):
+            self.message_user(request, "Only compliance officers see the threat register.", messages.ERROR)
+            return redirect("admin:complaints_complaint_change", complaint.pk)
         refusal = _complaint_refusal(complaint, Action.COMPLAINT_POLICE_REFERRAL, request.user)
         register = threat_register(complaint=complaint)
         form = ComplaintPoliceReferralForm(senders=register["senders"])

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
-from complaints.conflicts import conflicts_q
+from complaints.conflicts import complaint_conflicts_q, conflicts_q
 from complaints.models import (
     Appeal,
     Case,
@@ -27,7 +27,12 @@ def _conf(name):
 
 
 def complaint_list(*, user):
-    """Members: the complaints they filed. Officers and auditors: all. Panel: complaints of their cases."""
+    """Members: the complaints they filed. Officers and auditors: all. Panel: complaints of their cases.
+
+    Staff never see a complaint they are conflicted with (they are a respondent, or tied to
+    any party to it: `complaints.conflicts`), as if it did not exist; a complaint they filed
+    themselves stays theirs to follow.
+    """
     held = roles.user_roles(user)
     qs = Complaint.objects.all()
     if held & {roles.OFFICER, roles.AUDITOR}:
@@ -38,6 +43,8 @@ def complaint_list(*, user):
         qs = qs.filter(filed_by=user)
     else:
         return Complaint.objects.none()
+    if held & set(roles.STAFF_ROLES):
+        qs = qs.filter(Q(filed_by=user) | ~complaint_conflicts_q(user))
     return qs.prefetch_related(
         Prefetch(
             "cases",

@@ -60,15 +60,22 @@ def test_a_referral_without_a_force_shows_the_services_words_on_the_field(client
     assert not PoliceReferral.objects.exists()
 
 
-def test_a_conflicted_officer_is_refused_in_the_registrys_words(client, wave):
+def test_a_conflicted_officer_finds_no_such_complaint_and_a_panel_member_no_register(client, wave, panel):
     conflicted = UserFactory(roles=["officer"])
     member = Evidence.objects.get(author_handle="memberhandle").member
     ConflictDeclaration.objects.create(user=conflicted, member=member, reason="my neighbour")
     client.force_login(conflicted)
     page = client.get(threats_page(wave))
-    assert page.context["refusal"] == "Conflict of interest: declared conflict (my neighbour)."
+    assert page.status_code == 302
+    assert messages_of(page) == ["No such complaint, or it is outside what you may see."]
     client.post(threats_page(wave), {"all_senders": "on", "force": "Met"})
     assert not PoliceReferral.objects.exists()
+    assert client.get(reverse("admin:complaints_complaint_change", args=[wave.pk])).status_code == 302
+    case = wave.cases.get()
+    case.panel.add(panel[0])
+    client.force_login(panel[0])
+    page = client.get(threats_page(wave))
+    assert messages_of(page)[-1] == "Only compliance officers see the threat register."
 
 
 def test_one_item_is_corrected_from_its_page(client, officer, wave):
