@@ -40,6 +40,8 @@ class Event(StrEnum):
     # Reads by staff.
     CASE_READ = "case.read"
     CASE_READ_OUTSIDE_TEAM = "case.read_outside_team"
+    COMPLAINT_READ = "complaint.read"
+    COMPLAINT_READ_OUTSIDE_TEAM = "complaint.read_outside_team"
     MEMBER_READ = "member.read"
     # Complaints and evidence.
     COMPLAINT_FILE = "complaint.file"
@@ -106,6 +108,16 @@ def case_read(*, actor, case, on_team: bool, via: str):
         object_id=case.reference,
         case_ref=case.reference,
         data={"via": via},
+    )
+
+
+def complaint_read(*, actor, complaint, on_team: bool, via: str, what: str):
+    """A staff read of a complaint or what it holds (`what`: complaint, evidence, senders, threats)."""
+    return audit_record(
+        actor=actor,
+        action=Event.COMPLAINT_READ if on_team else Event.COMPLAINT_READ_OUTSIDE_TEAM,
+        obj=complaint,
+        data={"complaint": complaint.reference, "what": what, "via": via},
     )
 
 

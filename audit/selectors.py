@@ -21,5 +21,8 @@ def case_read_count(reference: str) -> int:
 
 
 def reads_outside_team():
-    """Staff reads of cases by people who were not on the case's team when they read it."""
-    return AuditEvent.objects.filter(action=Event.CASE_READ_OUTSIDE_TEAM).order_by("-seq")
+    """Staff reads of cases, and of complaints and what they hold, by people who were not on the
+    team when they read it."""
+    return AuditEvent.objects.filter(
+        action__in=[Event.CASE_READ_OUTSIDE_TEAM, Event.COMPLAINT_READ_OUTSIDE_TEAM]
+    ).order_by("-seq")

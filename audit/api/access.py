@@ -1,4 +1,4 @@
-"""`/api/audit/access/`: case reads by staff who were not on that case's team, for auditors."""
+"""`/api/audit/access/`: reads of cases and complaints by staff who were not on the team, for auditors."""
 
 from rest_framework import generics, serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -16,6 +16,8 @@ class AccessSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = serializers.CharField(source="actor_name")
     case = serializers.CharField(source="case_ref")
+    complaint = serializers.CharField(source="data.complaint", default="")
+    what = serializers.CharField(source="data.what", default="case", help_text="case, complaint, evidence, senders…")
     via = serializers.CharField(source="data.via", default="")
 
 

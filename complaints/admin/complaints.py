@@ -222,6 +222,10 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         complaint = self.get_object(request, unquote(object_id))
+        if complaint is not None and request.method == "GET":
+            complaint_services.audit_complaint_read(
+                complaint=complaint, actor=request.user, via="admin", what="complaint"
+            )
         if complaint is not None:
             extra_context["can_acknowledge"] = complaint.acknowledged_at is None and self.has_acknowledge_permission(
                 request
@@ -285,6 +289,11 @@ class EvidenceAdmin(ClassificationAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
+        item = self.get_object(request, unquote(object_id))
+        if item is not None and request.method == "GET":
+            complaint_services.audit_complaint_read(
+                complaint=item.complaint, actor=request.user, via="admin", what=f"evidence {item.pk}"
+            )
         if self.has_classify_permission(request):
             extra_context["classify_url"] = reverse("admin:complaints_evidence_classify", args=[unquote(object_id)])
         return super().change_view(request, object_id, form_url, extra_context)

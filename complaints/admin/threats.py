@@ -13,6 +13,7 @@ from django.utils import timezone
 from complaints import workflow
 from complaints.models import Complaint, Evidence
 from complaints.selectors.threats import threat_register
+from complaints.services.complaints import audit_complaint_read
 from conduct.models import Category
 from core import roles
 from core.errors import DomainError
@@ -107,6 +108,8 @@ class ThreatRegisterAdminMixin:
         if not roles.has_role(request.user, roles.OFFICER):
             self.message_user(request, "Only compliance officers see the threat register.", messages.ERROR)
             return redirect("admin:complaints_complaint_change", complaint.pk)
+        if request.method == "GET":
+            audit_complaint_read(complaint=complaint, actor=request.user, via="admin", what="threats")
         refusal = _complaint_refusal(complaint, Action.COMPLAINT_POLICE_REFERRAL, request.user)
         register = threat_register(complaint=complaint)
         form = ComplaintPoliceReferralForm(senders=register["senders"])

@@ -12,7 +12,7 @@ from complaints import selectors
 from complaints.api import intake
 from complaints.api import serializers as s
 from complaints.models import Evidence
-from complaints.services.complaints import complaint_file
+from complaints.services.complaints import audit_complaint_read, complaint_file
 from complaints.services.evidence import evidence_upload
 from core import roles
 from core.errors import ValidationError
@@ -78,6 +78,7 @@ class ComplaintDetailApi(APIView):
     @extend_schema(responses=s.ComplaintSerializer)
     def get(self, request, reference):
         complaint = selectors.complaint_get(user=request.user, reference=reference)
+        audit_complaint_read(complaint=complaint, actor=request.user, via="api", what="complaint")
         complaint.evidence_count = selectors.evidence_list(complaint=complaint).count()
         return Response(s.ComplaintSerializer(complaint).data)
 
@@ -97,6 +98,8 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Evidence.objects.none()
         complaint = selectors.complaint_get(user=self.request.user, reference=self.kwargs["reference"])
+        if self.request.method == "GET":
+            audit_complaint_read(complaint=complaint, actor=self.request.user, via="api", what="evidence")
         return selectors.evidence_list(complaint=complaint).select_related("case")
 
     @extend_schema(
@@ -147,6 +150,7 @@ class ComplaintSendersApi(APIView):
     )
     def get(self, request, reference):
         complaint = selectors.complaint_get(user=request.user, reference=reference)
+        audit_complaint_read(complaint=complaint, actor=request.user, via="api", what="senders")
         try:
             limit = int(request.query_params.get("limit", 100))
         except ValueError:

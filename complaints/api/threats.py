@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from complaints import selectors, workflow
 from complaints.models import Complaint, Evidence
 from complaints.selectors.threats import referral_list, threat_register
+from complaints.services.complaints import audit_complaint_read
 from core import roles
 from core.errors import NotFound
 from core.fields import TEXT_MAX, NoUnknownFieldsMixin, StrictBooleanField, StrictCharField
@@ -129,6 +130,7 @@ class ComplaintThreatsApi(APIView):
     @extend_schema(responses=ThreatRegisterSerializer)
     def get(self, request, reference):
         complaint = complaint_for_officer(request, reference)
+        audit_complaint_read(complaint=complaint, actor=request.user, via="api", what="threats")
         return Response(ThreatRegisterSerializer(threat_register(complaint=complaint)).data)
 
 

@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from audit import events
 from audit.events import Event
 from audit.services import audit_record
 from complaints import notifications
@@ -99,3 +100,23 @@ def complaint_acknowledge(*, complaint: Complaint, actor, now=None) -> Complaint
     complaint.save(update_fields=["acknowledged_at", "status", "updated_at"])
     audit_record(actor=actor, action=Event.COMPLAINT_ACKNOWLEDGE, obj=complaint)
     return complaint
+
+
+def audit_complaint_read(*, complaint: Complaint, actor, via: str, what: str) -> None:
+    """Record a staff read of a complaint or what it holds: `complaint.read` by its team,
+    `complaint.read_outside_team` by anyone else (shown in the access log). A member reading
+    their own complaint is not a staff read and records nothing.
+
+    The team is everyone on the team of one of its cases; while none of its cases has an
+    investigator yet, the compliance officers triaging it are the team.
+    """
+    if not roles.user_roles(actor) & set(roles.STAFF_ROLES):
+        return
+    team: set[int] = set()
+    assigned = False
+    for case in complaint.cases.prefetch_related("panel", "appeal_panel"):
+        team |= case.team_user_ids()
+        assigned = assigned or case.assigned_to_id is not None
+    on_team = actor.pk in team or (not assigned and roles.has_role(actor, roles.OFFICER))
+    with transaction.atomic():
+        events.complaint_read(actor=actor, complaint=complaint, on_team=on_team, via=via, what=what)

@@ -65,3 +65,27 @@ def test_the_complaint_admin_pages_are_closed_to_the_respondent_officer(complain
     assert complaint.reference not in listed.content.decode()
     evidence = client.get(reverse("admin:complaints_evidence_changelist"))
     assert "officer_on_the_side" not in evidence.content.decode()
+
+
+def test_every_staff_read_of_a_complaint_is_audited_and_reads_outside_the_team_are_listed(
+    complaint, client_for, officer, investigator, auditor
+):
+    from audit.models import AuditEvent
+
+    client_for(officer).get(url(complaint))  # triage: nobody investigates yet, so officers are the team
+    case = complaint.cases.get()
+    case.assigned_to = investigator
+    case.save(update_fields=["assigned_to"])
+    client_for(investigator).get(url(complaint, "evidence/"))
+    client_for(officer).get(url(complaint, "senders/"))
+    client_for(complaint.filed_by).get(url(complaint))  # the complainant's own read is no staff read
+    reads = AuditEvent.objects.filter(action__startswith="complaint.read").order_by("seq")
+    assert [(e.action, e.actor_name, e.data["what"]) for e in reads] == [
+        ("complaint.read", officer.username, "complaint"),
+        ("complaint.read", investigator.username, "evidence"),
+        ("complaint.read_outside_team", officer.username, "senders"),
+    ]
+    access = client_for(auditor).get("/api/audit/access/").json()["results"]
+    assert [(r["actor"], r["complaint"], r["what"]) for r in access] == [
+        (officer.username, complaint.reference, "senders")
+    ]
