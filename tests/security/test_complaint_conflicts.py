@@ -89,3 +89,13 @@ def test_every_staff_read_of_a_complaint_is_audited_and_reads_outside_the_team_a
     assert [(r["actor"], r["complaint"], r["what"]) for r in access] == [
         (officer.username, complaint.reference, "senders")
     ]
+
+
+def test_a_refused_staff_read_is_a_security_event_the_auditors_see(complaint, client_for, auditor):
+    me = complaint.cases.get().respondent.user
+    assert client_for(me).get(url(complaint, "evidence/")).status_code == 404
+    client_for(complaint.filed_by).get("/api/complaints/RU-NOPE/")  # a member's miss is not an attempt
+    rows = client_for(auditor).get("/api/audit/security/", {"kind": "read_refused"}).json()["results"]
+    assert [(r["username"], r["object"], r["status"]) for r in rows] == [
+        (me.username, f"/api/complaints/{complaint.reference}/evidence/", 404)
+    ]
