@@ -326,4 +326,8 @@ CONDUCT = {
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
     # Personal data of a complaint is anonymised this long after its last case closed.
     "RETENTION_DAYS": env.int("CONDUCT_RETENTION_DAYS", default=6 * 365),
+    # Reminders go this long before a deadline, and once more when it has passed: hours before
+    # a police-referral decision, days before every other deadline.
+    "POLICE_REMINDER_LEADS_HOURS": env.list("CONDUCT_POLICE_REMINDER_LEADS_HOURS", cast=int, default=[12, 2]),
+    "REMINDER_LEAD_DAYS": env.int("CONDUCT_REMINDER_LEAD_DAYS", default=2),
 }
