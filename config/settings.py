@@ -330,4 +330,9 @@ CONDUCT = {
     # a police-referral decision, days before every other deadline.
     "POLICE_REMINDER_LEADS_HOURS": env.list("CONDUCT_POLICE_REMINDER_LEADS_HOURS", cast=int, default=[12, 2]),
     "REMINDER_LEAD_DAYS": env.int("CONDUCT_REMINDER_LEAD_DAYS", default=2),
+    # A newly found threat is e-mailed at once to these addresses; empty, to every active officer.
+    "DUTY_OFFICER_EMAILS": env.list("CONDUCT_DUTY_OFFICER_EMAILS", default=[]),
+    # ...and posted, signed, to this webhook (a pager service); off when empty. The secret is required with it.
+    "THREAT_WEBHOOK_URL": env.str("CONDUCT_THREAT_WEBHOOK_URL", default=""),
+    "THREAT_WEBHOOK_SECRET": env.str("CONDUCT_THREAT_WEBHOOK_SECRET", default=""),
 }
