@@ -326,4 +326,13 @@ CONDUCT = {
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
     # Personal data of a complaint is anonymised this long after its last case closed.
     "RETENTION_DAYS": env.int("CONDUCT_RETENTION_DAYS", default=6 * 365),
+    # Reminders go this long before a deadline, and once more when it has passed: hours before
+    # a police-referral decision, days before every other deadline.
+    "POLICE_REMINDER_LEADS_HOURS": env.list("CONDUCT_POLICE_REMINDER_LEADS_HOURS", cast=int, default=[12, 2]),
+    "REMINDER_LEAD_DAYS": env.int("CONDUCT_REMINDER_LEAD_DAYS", default=2),
+    # A newly found threat is e-mailed at once to these addresses; empty, to every active officer.
+    "DUTY_OFFICER_EMAILS": env.list("CONDUCT_DUTY_OFFICER_EMAILS", default=[]),
+    # ...and posted, signed, to this webhook (a pager service); off when empty. The secret is required with it.
+    "THREAT_WEBHOOK_URL": env.str("CONDUCT_THREAT_WEBHOOK_URL", default=""),
+    "THREAT_WEBHOOK_SECRET": env.str("CONDUCT_THREAT_WEBHOOK_SECRET", default=""),
 }

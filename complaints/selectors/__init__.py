@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
@@ -343,3 +344,14 @@ def sender_ranking(*, complaint: Complaint, limit: int = 100) -> dict:
         }
 
     return {"members": [shape(r) for r in members], "non_members": [shape(r) for r in others]}
+
+
+def officers_on_duty():
+    """The active logins holding the officer role (the officer group, or a superuser, who holds it
+    too): who is reminded of unassigned work and alerted to new threats."""
+    User = get_user_model()
+    return (
+        User.objects.filter(Q(groups__name=roles.OFFICER) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )

@@ -14,9 +14,11 @@ from audit.events import Event
 from audit.services import audit_record_many
 from complaints import workflow
 from complaints.models import Complaint, Evidence
+from complaints.services.alerts import threats_alert
 from complaints.services.evidence.attribution import THREAT, cases_refresh
 from conduct.models import Category, Severity
 from core.errors import ValidationError
+from core.tasks import enqueue
 
 
 def classification_fields(*, threat, categories, reason: str) -> tuple[bool, list[str], str]:
@@ -67,10 +69,12 @@ def evidence_classify_many(*, evidence_ids, actor, threat, categories, reason: s
     references = dict(Complaint.objects.filter(pk__in={e.complaint_id for e in items}).values_list("pk", "reference"))
     severity = _severity(codes)
     events = []
+    found: dict[int, list[int]] = {}  # complaint -> items that became threats
     for item in items:
         before = {"threat": item.threat, "categories": list(item.categories)}
         if threat and not item.threat:
             item.threat_since = now
+            found.setdefault(item.complaint_id, []).append(item.pk)
         elif not threat:
             item.threat_since = None
         item.threat, item.categories, item.severity = threat, codes, severity
@@ -105,6 +109,8 @@ def evidence_classify_many(*, evidence_ids, actor, threat, categories, reason: s
     )
     audit_record_many(actor=actor, events=events)
     cases_refresh(case_ids={e.case_id for e in items if e.case_id}, now=now, reclassified=True)
+    for complaint_id, evidence_ids in found.items():
+        enqueue(threats_alert, complaint_id=complaint_id, evidence_ids=evidence_ids, found_by="officer")
     return items
 
 

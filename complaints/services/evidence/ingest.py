@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.events import Event
 from audit.services import audit_record
 from complaints.models import Complaint, Evidence
+from complaints.services.alerts import threats_alert
 from complaints.services.evidence.attribution import THREAT, cases_for_members, cases_refresh, members_for_senders
 from complaints.services.evidence.campaigns import campaigns_detect
 from complaints.services.evidence.rows import CHUNK, canonical_url, content_hash, sender_key, text_signature
@@ -18,6 +19,7 @@ from conduct.indicators import Lexicon
 from conduct.models import Severity
 from core import roles
 from core.errors import ConflictError, PermissionDenied
+from core.tasks import enqueue
 
 
 @dataclass
@@ -145,6 +147,11 @@ def evidence_ingest(
         rows[index]["campaign_id"] = campaign.pk
     evidence_insert(rows)
     result.created = len(rows)
+    if result.threats:
+        # The insert returns no ids: this batch's threats are the complaint's threats held since `now`.
+        found = Evidence.objects.filter(complaint=complaint, threat=True, threat_since=now).order_by("pk")
+        found_ids = list(found.values_list("pk", flat=True))
+        enqueue(threats_alert, complaint_id=complaint.pk, evidence_ids=found_ids, found_by="intake")
     cases_refresh(case_ids=touched_cases, now=now)
     result.digest = digest.hexdigest()
     if audit:
