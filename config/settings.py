@@ -315,6 +315,8 @@ CONDUCT = {
     "REJOIN_BAR_DAYS": env.int("CONDUCT_REJOIN_BAR_DAYS", default=5 * 365),
     "EVIDENCE_MAX_ITEMS": env.int("CONDUCT_EVIDENCE_MAX_ITEMS", default=50_000),
     "EVIDENCE_MAX_BYTES": env.int("CONDUCT_EVIDENCE_MAX_BYTES", default=32 * 1024 * 1024),
+    # Evidence items one member may upload in an hour (staff are not limited).
+    "MEMBER_UPLOAD_ITEMS_PER_HOUR": env.int("CONDUCT_MEMBER_UPLOAD_ITEMS_PER_HOUR", default=100_000),
     # A case's severity follows its volume too: this many items make it at least medium / high.
     "VOLUME_MEDIUM": env.int("CONDUCT_VOLUME_MEDIUM", default=10),
     "VOLUME_HIGH": env.int("CONDUCT_VOLUME_HIGH", default=100),

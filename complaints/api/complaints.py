@@ -1,5 +1,6 @@
 """Complaints and their evidence: members file and follow them, staff read them in scope."""
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +19,10 @@ from core import roles
 from core.errors import ValidationError
 from core.idempotency import idempotent
 from core.permissions import role_permission
-from core.throttling import ScopedRateThrottle
+from core.throttling import ScopedRateThrottle, spend_budget
+
+# What an upload found about who the senders are: for staff only.
+MEMBERSHIP_FIGURES = ("attributed", "cases_opened")
 
 
 def _with_evidence_count(qs):
@@ -118,8 +122,18 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
         complaint = selectors.complaint_get(user=request.user, reference=reference)
         skip_invalid = request.query_params.get("skip_invalid", "false").lower() in ("true", "1", "yes")
 
+        staff = bool(roles.user_roles(request.user) & set(roles.STAFF_ROLES))
+
+        def answer(body: dict) -> dict:
+            # Whether a sender is a member is political-opinion data: members never learn it here.
+            return body if staff else {k: v for k, v in body.items() if k not in MEMBERSHIP_FIGURES}
+
         def handler():
             rows = intake.read_rows(request)
+            if not staff:
+                spend_budget(
+                    f"evidence-items:{request.user.pk}", len(rows), settings.CONDUCT["MEMBER_UPLOAD_ITEMS_PER_HOUR"]
+                )
             items, rejected = intake.validate_rows(rows)
             if rejected and not skip_invalid:
                 body = {
@@ -132,9 +146,9 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
                     "threats": 0,
                     "cases_opened": 0,
                 }
-                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+                return Response(answer(body), status=status.HTTP_400_BAD_REQUEST)
             result = evidence_upload(complaint=complaint, items=items, rejected=rejected, actor=request.user)
-            return Response(result.as_dict(), status=status.HTTP_201_CREATED)
+            return Response(answer(result.as_dict()), status=status.HTTP_201_CREATED)
 
         return idempotent(request, f"evidence.upload:{complaint.pk}", handler)
 

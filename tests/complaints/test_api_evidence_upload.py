@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -56,9 +57,7 @@ def test_json_array_is_stored_with_counts_and_one_audit_event(owner, complaint):
         "created": 20,
         "duplicates": 0,
         "rejected": [],
-        "attributed": 0,
         "threats": 0,
-        "cases_opened": 0,
     }
     assert Evidence.objects.filter(complaint=complaint).count() == 20
     assert AuditEvent.objects.count() == before + 1
@@ -106,15 +105,16 @@ def test_csv_and_ndjson_files(owner, complaint):
     assert owner.post(url(complaint), {"file": upload}, format="multipart").json()["created"] == 3
 
 
-def test_senders_attributed_to_members_open_one_case_each_and_threats_make_it_critical(owner, complaint):
+def test_senders_attributed_to_members_open_one_case_each_and_threats_make_it_critical(complaint, client_for, officer):
     member = MemberFactory()
     IdentityFactory(member=member, platform="twitter", value="https://x.com/Sender1/")
     rows = [item(1, text="someone will hang you Ruth, just wait"), item(8)]
-    body = owner.post(url(complaint), rows, format="json").json()
+    staff = client_for(officer)
+    body = staff.post(url(complaint), rows, format="json").json()
     assert (body["attributed"], body["threats"], body["cases_opened"]) == (2, 1, 1)
     case = Case.objects.get(complaint=complaint, respondent=member)
     assert case.severity == 4 and case.police_referral_due is not None and case.evidence_count == 2
-    body = owner.post(url(complaint), [item(15)], format="json").json()
+    body = staff.post(url(complaint), [item(15)], format="json").json()
     assert body["cases_opened"] == 0 and Case.objects.filter(complaint=complaint).count() == 1
 
 
@@ -411,3 +411,26 @@ def test_a_bad_pattern_in_the_lexicon_does_not_stop_flagging():
     IndicatorPhrase.objects.create(category=threat, kind=IndicatorPhrase.Kind.PATTERN, text="(unclosed")
     categories, severity = Lexicon.load().flag("you should hang from the gallows")
     assert "threat_of_violence" in categories and severity == 4
+
+
+def test_a_member_never_learns_from_an_upload_whether_a_sender_is_a_member(owner, complaint, client_for, officer):
+    member = MemberFactory()
+    IdentityFactory(member=member, platform="twitter", value="sender1")
+    body = owner.post(url(complaint), [item(1)], format="json").json()
+    assert "attributed" not in body and "cases_opened" not in body
+    refused = owner.post(url(complaint), [item(2), item(3, channel="pigeon")], format="json").json()
+    assert "attributed" not in refused and "cases_opened" not in refused
+    staff = client_for(officer).post(url(complaint), [item(8)], format="json").json()
+    assert (staff["attributed"], staff["cases_opened"]) == (1, 0)
+
+
+@override_settings(CONDUCT={**settings.CONDUCT, "MEMBER_UPLOAD_ITEMS_PER_HOUR": 10})
+def test_member_uploads_are_limited_in_items_per_hour(owner, complaint, client_for, officer):
+    assert owner.post(url(complaint), [item(n) for n in range(8)], format="json").status_code == 201
+    refused = owner.post(url(complaint), [item(n) for n in range(8, 11)], format="json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "at most 10 an hour" in refused.json()["detail"]
+    assert Evidence.objects.filter(complaint=complaint).count() == 8
+    assert owner.post(url(complaint), [item(8), item(9)], format="json").status_code == 201
+    many = [item(n) for n in range(100, 130)]
+    assert client_for(officer).post(url(complaint), many, format="json").status_code == 201

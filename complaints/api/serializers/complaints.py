@@ -175,9 +175,9 @@ class UploadResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     rejected = RejectedRowSerializer(many=True)
-    attributed = serializers.IntegerField()
+    attributed = serializers.IntegerField(required=False, help_text="Staff only: items whose sender is a member.")
     threats = serializers.IntegerField()
-    cases_opened = serializers.IntegerField()
+    cases_opened = serializers.IntegerField(required=False, help_text="Staff only: cases the upload opened.")
 
 
 class SenderSerializer(serializers.Serializer):
