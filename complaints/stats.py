@@ -150,3 +150,25 @@ def detector_accuracy(*, start: dt.datetime, end: dt.datetime) -> dict:
         "precision": rate(both, both + false_alarms),
         "recall": rate(both, both + missed),
     }
+
+
+def stats_rows(stats: dict) -> list[dict]:
+    """The figures of `stats_compute` one per row, for CSV: (section, item, measure, value), with
+    the same `<5` suppression."""
+    period = {"from": stats["from"], "to": stats["to"]}
+    rows = []
+    for stage, summary in stats["timeliness"].items():
+        for measure, value in summary.items():
+            rows.append({**period, "section": "timeliness", "item": stage, "measure": measure, "value": value})
+    for entry in stats["outcomes"]:
+        item = f"{entry['category']} {entry['quarter']}"
+        for measure, value in entry.items():
+            if measure not in ("category", "quarter"):
+                rows.append({**period, "section": "outcomes", "item": item, "measure": measure, "value": value})
+    for band in stats["open_cases_by_age"]:
+        rows.append(
+            {**period, "section": "open_cases_by_age", "item": band["band"], "measure": "count", "value": band["count"]}
+        )
+    for measure, value in stats["threat_detection"].items():
+        rows.append({**period, "section": "threat_detection", "item": "", "measure": measure, "value": value})
+    return rows

@@ -153,8 +153,11 @@ class VerifyApi(APIView):
     """Recompute the hash chain: `ok`, the number of intact events and the head, or the first broken seq."""
 
     permission_classes = [AUDIT_READERS]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
     @extend_schema(responses=VerifySerializer)
     def get(self, request):
         result = audit_verify()
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            audit_csv_export(request, "verify", 1, {})
         return Response(VerifySerializer(result).data)

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from audit.events import audit_csv_export
 from complaints import selectors
 from complaints.models import Sanction, sanctions_in_force_q
-from complaints.stats import stats_compute
+from complaints.stats import stats_compute, stats_rows
 from conduct.models import Category, Rule, SanctionType
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
@@ -264,6 +264,7 @@ class AuditStatsApi(APIView):
     counts under 5 are shown as "<5"."""
 
     permission_classes = [role_permission(roles.AUDITOR, roles.OFFICER)]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
     @extend_schema(
         parameters=[
@@ -275,6 +276,9 @@ class AuditStatsApi(APIView):
     def get(self, request):
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(
-            stats_compute(date_from=query.validated_data["date_from"], date_to=query.validated_data["date_to"])
-        )
+        stats = stats_compute(date_from=query.validated_data["date_from"], date_to=query.validated_data["date_to"])
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            rows = stats_rows(stats)
+            audit_csv_export(request, "stats", len(rows), {k: str(v) for k, v in query.validated_data.items()})
+            return Response(rows, headers={"Content-Disposition": 'attachment; filename="stats.csv"'})
+        return Response(stats)

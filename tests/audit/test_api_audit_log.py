@@ -1,6 +1,8 @@
 """The auditors' view of the log: events with filters and CSV, verification, reads outside the team, stats."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -171,3 +173,30 @@ def test_access_pages_run_newest_first(auditor_client, sixty_reads):
     assert second["count"] == 60
     assert [r["seq"] for r in second["results"]] == reads[25:50]
     assert [r["via"] for r in second["results"]] == ["api"] * 25
+
+
+def test_verify_and_stats_answer_in_csv_too(client_for, auditor):
+    from tests.complaints.factories import CaseFactory
+
+    CaseFactory()
+    client = client_for(auditor)
+    verify = client.get("/api/audit/verify/?format=csv")
+    assert verify.status_code == 200 and verify["Content-Type"].startswith("text/csv")
+    lines = verify.content.decode().splitlines()
+    assert lines[0] == "ok,events,head,broken_seq,reason" and lines[1].startswith("True,")
+    stats = client.get("/api/audit/stats/?format=csv&from=2026-01-01&to=2026-12-31")
+    assert stats.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(stats.content.decode())))
+    assert {"from", "to", "section", "item", "measure", "value"} == set(rows[0])
+    open_band = [r for r in rows if r["section"] == "open_cases_by_age" and r["item"] == "0-30 days"]
+    assert open_band == [
+        {
+            "from": "2026-01-01",
+            "to": "2026-12-31",
+            "section": "open_cases_by_age",
+            "item": "0-30 days",
+            "measure": "count",
+            "value": "<5",
+        }
+    ]
+    assert {r["section"] for r in rows} >= {"timeliness", "open_cases_by_age", "threat_detection"}
