@@ -57,6 +57,9 @@ class Event(StrEnum):
     # Members.
     MEMBER_ADD = "member.add"
     MEMBER_CHANGE = "member.change"
+    MEMBER_LOGIN_CHANGE = "member.login_change"
+    MEMBER_LOGIN_CHANGE_REQUEST = "member.login_change_request"
+    MEMBER_LOGIN_CHANGE_REFUSE = "member.login_change_refuse"
     MEMBER_IDENTITIES = "member.identities"
     MEMBER_STANDING = "member.standing"
     MEMBER_SUBJECT_ACCESS_EXPORT = "member.subject_access_export"
@@ -85,6 +88,7 @@ class Event(StrEnum):
     SECURITY_LOGIN_FAILED = "security.login_failed"
     SECURITY_LOCKOUT = "security.lockout"
     SECURITY_READ_REFUSED = "security.read_refused"
+    SECURITY_CHANGE_REFUSED = "security.change_refused"
 
 
 def case_event(*, actor, event: Event, case, from_status: str, now=None, data: dict | None = None):

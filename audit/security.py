@@ -21,6 +21,7 @@ class SecurityKind(StrEnum):
     LOGIN_FAILED = "login_failed"
     LOCKOUT = "lockout"
     READ_REFUSED = "read_refused"
+    CHANGE_REFUSED = "change_refused"
 
     @property
     def action(self) -> Event:
@@ -89,6 +90,19 @@ def security_record_refused_read(request_or_actor, ip: str | None, obj_ref, stat
         via=via_of(request_or_actor) if is_request else "",
         object=ref,
         status=int(status),
+    )
+
+
+def security_record_refused_change(*, actor, ip: str = "", via: str = "", obj_ref: str, reason: str) -> AuditEvent:
+    """A change refused because of who asked (a conflict, a missing second officer): who, what, why."""
+    return security_record(
+        kind=SecurityKind.CHANGE_REFUSED,
+        username=actor.get_username() if actor is not None else "",
+        ip=ip,
+        actor=actor,
+        via=via,
+        object=obj_ref,
+        reason=reason,
     )
 
 

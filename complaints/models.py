@@ -503,3 +503,42 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.user} conflicted with {self.member or self.constituency}"
+
+
+class MemberLoginChange(models.Model):
+    """A change of the login linked to a member who has an open case: it waits for a second officer
+    (four eyes), because unlinking a respondent's login silences them inside their response window."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "awaiting a second officer"
+        CONFIRMED = "confirmed", "confirmed and applied"
+        REFUSED = "refused", "refused"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="login_changes")
+    old_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        permissions = [("change_member_login", "Can change the login linked to a member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(state="pending"), name="one_pending_login_change_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"login change for {self.member}"

@@ -11,13 +11,16 @@ from django.urls import path
 from django.utils import timezone
 
 from complaints.admin.common import ReadOnlyTabularInline, scope_to_cases
+from complaints.admin.member_login import MemberLoginAdminMixin
 from complaints.models import (
     Case,
     Sanction,
 )
+from complaints.services import member_records
 from complaints.services import privacy as privacy_services
 from core import roles
-from members.admin import MemberAdmin
+from core.errors import DomainError
+from members.admin import IdentityInline, MemberAdmin
 from members.models import Member
 
 # --- The member page, with the sanction history complaints owns --------------------------
@@ -61,9 +64,48 @@ class MemberCaseInline(ReadOnlyTabularInline):
         return scope_to_cases(request, super().get_queryset(request), case_path="pk").order_by("-opened_at")
 
 
-class MemberWithHistoryAdmin(MemberAdmin):
-    inlines = [*MemberAdmin.inlines, MemberSanctionInline, MemberCaseInline]
+class GuardedIdentityInline(IdentityInline):
+    """Identities decide whose evidence is whose: nobody conflicted with the member's open case edits them."""
+
+    def _refused(self, request, obj) -> bool:
+        return obj is not None and member_records.member_record_refusal(actor=request.user, member=obj) is not None
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._refused(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._refused(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._refused(request, obj)
+
+
+class MemberWithHistoryAdmin(MemberLoginAdminMixin, MemberAdmin):
+    inlines = [
+        *[GuardedIdentityInline if i is IdentityInline else i for i in MemberAdmin.inlines],
+        MemberSanctionInline,
+        MemberCaseInline,
+    ]
     change_form_template = "admin/members/member/change_form_with_export.html"
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None:
+            return member_records.member_record_refusal(actor=request.user, member=obj) is None
+        return allowed
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        member = self.get_object(request, unquote(object_id)) if object_id else None
+        refusal = member and member_records.member_record_refusal(actor=request.user, member=member)
+        if refusal and request.method == "POST":
+            try:
+                member_records.member_record_check(actor=request.user, member=member)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            return redirect("admin:members_member_change", member.pk)
+        if refusal:
+            self.message_user(request, refusal, messages.WARNING)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         custom = [
@@ -79,7 +121,11 @@ class MemberWithHistoryAdmin(MemberAdmin):
         return roles.OFFICER in roles.user_roles(request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_export": self._may_export(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "may_export": self._may_export(request),
+            "may_change_login": request.user.has_perm(member_records.LOGIN_PERMISSION),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def subject_access_view(self, request, object_id):

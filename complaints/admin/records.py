@@ -175,14 +175,20 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         try:
+            declarations = list(queryset)
+            for obj in declarations:  # refusals first, outside the transaction, so their record stays
+                conflict_services.conflict_withdraw_check(actor=request.user, declaration=obj)
             with transaction.atomic():
-                for obj in queryset:
+                for obj in declarations:
                     self.delete_model(request, obj)
         except DomainError as exc:
             self.message_user(request, f"Nothing was withdrawn: {exc.message}", messages.ERROR)
 
     def delete_view(self, request, object_id, extra_context=None):
+        declaration = self.get_object(request, object_id)
         try:
+            if declaration is not None and request.method == "POST":
+                conflict_services.conflict_withdraw_check(actor=request.user, declaration=declaration)
             return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)

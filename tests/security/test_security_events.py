@@ -125,4 +125,4 @@ def test_only_auditors_read_the_security_list(client_for, who):
 
 
 def test_the_kinds_are_one_enum():
-    assert [k.value for k in SecurityKind] == ["login_failed", "lockout", "read_refused"]
+    assert [k.value for k in SecurityKind] == ["login_failed", "lockout", "read_refused", "change_refused"]
