@@ -7,11 +7,11 @@ from rest_framework.test import APIClient
 
 from complaints import workflow
 from complaints.admin.forms import CaseActionForm
-from complaints.conflicts import conflict_reason, conflicts_q
+from complaints.conflicts import complaint_conflict_reason, conflict_reason, conflicts_q
 from complaints.models import Case, Complaint, ConflictDeclaration, InterimSuspension
 from complaints.services.cases.common import begin
 from core.errors import PermissionDenied
-from tests.complaints.factories import CaseFactory
+from tests.complaints.factories import CaseFactory, ComplaintFactory
 from tests.members.factories import ConstituencyFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,18 @@ def test_the_python_and_queryset_forms_of_the_conflict_rule_agree_on_the_same_ca
     assert conflict_reason(declared, about) == "declared conflict (my brother)"
     assert conflict_reason(declared_place, plain) == "declared conflict (I ran the branch)"
     assert conflict_reason(self_user, about) == "you are the respondent"
+
+
+def test_a_complaint_with_no_case_yet_is_judged_by_its_complainant_alone(officer):
+    complaint = ComplaintFactory()
+    declared = UserFactory(roles=["officer"])
+    ConflictDeclaration.objects.create(user=declared, member=complaint.complainant, reason="my sister")
+    assert not complaint.cases.exists()
+    assert complaint_conflict_reason(officer, complaint) is None
+    assert complaint_conflict_reason(declared, complaint) == "declared conflict (my sister)"
+    api = APIClient()
+    api.force_authenticate(officer)
+    assert api.get(f"/api/complaints/{complaint.reference}/threats/").status_code == 200
 
 
 def test_measures_refuse_a_conflicted_officer_in_words_like_every_action(officer):
