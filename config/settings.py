@@ -266,6 +266,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # bagit logs a line per file it hashes: 25,000 lines for one police pack.
+    "loggers": {"bagit": {"level": "WARNING"}},
 }
 
 # Content-Security-Policy on every page (the admin, the API docs, the browsable API): scripts
@@ -326,4 +328,6 @@ CONDUCT = {
     "STATS_SUPPRESS_BELOW": env.int("CONDUCT_STATS_SUPPRESS_BELOW", default=5),
     # Personal data of a complaint is anonymised this long after its last case closed.
     "RETENTION_DAYS": env.int("CONDUCT_RETENTION_DAYS", default=6 * 365),
+    # Who the police contact about a police pack: written into every pack's bag-info.txt.
+    "PARTY_CONTACT": env.str("CONDUCT_PARTY_CONTACT", default="Compliance Unit, compliance@party.example"),
 }
