@@ -227,9 +227,9 @@ def _make_bag(bag_dir: Path, bag_info: dict) -> str:
     manifests and tag files), so the version line is set to 1.0 and the tag manifest rewritten
     through the library's own `Bag.save`.
     """
-    bagit.make_bag(str(bag_dir), bag_info, checksums=["sha256"])
+    bag = bagit.make_bag(str(bag_dir), bag_info, checksums=["sha256"])
     (bag_dir / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
-    bagit.Bag(str(bag_dir)).save()
+    bag.save()  # rewrites bag-info.txt as it was and the tag manifest over the new bagit.txt
     return hashlib.sha256((bag_dir / "manifest-sha256.txt").read_bytes()).hexdigest()
 
 
