@@ -55,7 +55,10 @@ def evidence_classify_many(*, evidence_ids, actor, threat, categories, reason: s
     if not ids:
         raise ValidationError("Select at least one item.", field="evidence")
     items = list(
-        Evidence.objects.select_for_update().filter(pk__in=ids).select_related("case").order_by("complaint_id", "pk")
+        Evidence.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("case")
+        .order_by("complaint_id", "pk")
     )
     if len(items) != len(ids):
         raise ValidationError("Some of the selected items no longer exist.", field="evidence")
