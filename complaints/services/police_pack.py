@@ -189,8 +189,10 @@ def _write_items(complaint: Complaint, items, payload: Path) -> dict:
             count += 1
             first = first or shown
             latest = shown
-            if serious is None or row["severity"] > serious[0]:
-                serious = (row["severity"], shown)
+            # The most serious: the highest severity, then the most categories; the earliest of equals.
+            weight = (row["severity"], len(record["categories"]))
+            if serious is None or weight > serious[0]:
+                serious = (weight, shown)
     highlights: dict[int, dict] = {}
     for label, item in (("first", first), ("most serious", serious[1] if serious else None), ("latest", latest)):
         if item is not None:

@@ -544,3 +544,19 @@ def test_the_build_reads_the_same_number_of_queries_for_four_threats_or_forty(
     with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as big_queries:
         police_pack_build(complaint=big, actor=fresh(officer))[0].close()
     assert len(big_queries) == len(small_queries)
+
+
+def test_the_cover_sheet_gives_the_first_the_most_serious_and_the_latest_item_once_each(complaint, officer, tmp_path):
+    first, middle, _, latest = threats_in_time_order(complaint)
+    evidence_classify(
+        evidence=Evidence.objects.get(pk=middle),
+        actor=officer,
+        threat=True,
+        categories=["threat_of_violence", "antisemitism"],
+        reason="The thread around it makes the antisemitism plain.",
+    )
+    pack, _ = police_pack_build(complaint=complaint, actor=officer)
+    with pack:
+        summary = (unzip(pack.read(), tmp_path) / "data" / "summary.html").read_text(encoding="utf-8")
+    shown = re.findall(r"<strong>([A-Za-z, ]+)</strong> &mdash; evidence (\d+),", summary)
+    assert shown == [("First", str(first)), ("Most serious", str(middle)), ("Latest", str(latest))]
