@@ -10,6 +10,7 @@ queryset filter, so the triage queue, the admin and the services cannot disagree
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q
 
 from complaints.models import Case, ConflictDeclaration
@@ -73,7 +74,10 @@ def _walk(case, path: str):
     for part in path.split("__"):
         if value is None:
             return None
-        value = getattr(value, part)
+        try:
+            value = getattr(value, part)
+        except ObjectDoesNotExist:  # an unsaved Case(complaint=...) standing for a complaint with no case yet
+            return None
     return value
 
 

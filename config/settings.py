@@ -266,6 +266,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # bagit logs a line per file it hashes: 25,000 lines for one police pack.
+    "loggers": {"bagit": {"level": "WARNING"}},
 }
 
 # Content-Security-Policy on every page (the admin, the API docs, the browsable API): scripts
@@ -337,4 +339,6 @@ CONDUCT = {
     # ...and posted, signed, to this webhook (a pager service); off when empty. The secret is required with it.
     "THREAT_WEBHOOK_URL": env.str("CONDUCT_THREAT_WEBHOOK_URL", default=""),
     "THREAT_WEBHOOK_SECRET": env.str("CONDUCT_THREAT_WEBHOOK_SECRET", default=""),
+    # Who the police contact about a police pack: written into every pack's bag-info.txt.
+    "PARTY_CONTACT": env.str("CONDUCT_PARTY_CONTACT", default="Compliance Unit, compliance@party.example"),
 }

@@ -69,6 +69,16 @@ def test_every_path_of_api_md_is_described_with_its_bodies(schema, path):
             assert operation.get("requestBody", {}).get("content"), f"POST {path} has no request body"
 
 
+def test_the_police_pack_is_described_as_a_zip_with_its_referral_parameter(schema):
+    operation = schema["paths"]["/api/complaints/{reference}/police-pack/"]["get"]
+    assert operation["responses"]["200"]["content"] == {
+        "application/zip": {"schema": {"type": "string", "format": "binary"}}
+    }
+    assert [(p["name"], p["schema"]["type"]) for p in operation["parameters"] if p["in"] == "query"] == [
+        ("referral", "integer")
+    ]
+
+
 def test_the_case_action_body_describes_every_action(schema):
     body = schema["paths"]["/api/cases/{reference}/actions/"]["post"]["requestBody"]["content"]["application/json"]
     name = body["schema"]["$ref"].rsplit("/", 1)[1]

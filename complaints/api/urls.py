@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.api import allegations, cases, complaints, register, threats
+from complaints.api import allegations, cases, complaints, police_pack, register, threats
 
 urlpatterns = [
     path("complaints/", complaints.ComplaintListCreateApi.as_view(), name="complaint-list"),
@@ -14,6 +14,11 @@ urlpatterns = [
         "complaints/<str:reference>/police-referrals/",
         threats.ComplaintPoliceReferralApi.as_view(),
         name="complaint-police-referrals",
+    ),
+    path(
+        "complaints/<str:reference>/police-pack/",
+        police_pack.ComplaintPolicePackApi.as_view(),
+        name="complaint-police-pack",
     ),
     path(
         "evidence/<int:pk>/classification/",

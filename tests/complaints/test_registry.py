@@ -97,6 +97,16 @@ def test_the_python_and_queryset_forms_of_the_conflict_rule_agree_on_the_same_ca
     assert conflict_reason(self_user, about) == "you are the respondent"
 
 
+def test_a_complaint_with_no_case_yet_is_judged_by_its_complainant_alone(officer, client_for):
+    complaint = ComplaintFactory()
+    declared = UserFactory(roles=["officer"])
+    ConflictDeclaration.objects.create(user=declared, member=complaint.complainant, reason="my sister")
+    assert not complaint.cases.exists()
+    assert complaint_conflict_reason(officer, complaint) is None
+    assert complaint_conflict_reason(declared, complaint) == "declared conflict (my sister)"
+    assert client_for(officer).get(f"/api/complaints/{complaint.reference}/threats/").status_code == 200
+
+
 def test_measures_refuse_a_conflicted_officer_in_words_like_every_action(officer):
     case = CaseFactory()
     ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="neighbour")
