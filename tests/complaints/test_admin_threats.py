@@ -122,3 +122,12 @@ def test_auditors_never_see_the_correction_action(client, wave):
     client.force_login(auditor)
     page = client.get(reverse("admin:complaints_evidence_changelist"))
     assert "classify_selected" not in page.content.decode()
+
+
+def test_the_register_page_offers_the_police_pack_and_it_downloads_in_the_same_session(client, officer, wave):
+    client.force_login(officer)
+    page = client.get(threats_page(wave))
+    href = f"/api/complaints/{wave.reference}/police-pack/"
+    assert f'href="{href}"' in page.content.decode()
+    pack = client.get(href)
+    assert pack.status_code == 200 and pack["Content-Type"] == "application/zip"
