@@ -37,6 +37,7 @@ check-deploy: venv  ## Django's deployment checks under production settings
 bench: venv  ## benchmarks: figures and ratios, not pass/fail
 	$(PY) bench/import_members.py
 	$(PY) bench/police_pack.py
+	$(PY) bench/upload_memory.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

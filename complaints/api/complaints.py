@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -91,7 +91,7 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
     """GET: the evidence of one complaint, paginated (the complainant never sees attribution).
     POST: a bulk upload (JSON array, or multipart CSV/NDJSON `file`), atomic unless `skip_invalid=true`."""
 
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [intake.EvidenceJSONParser, MultiPartParser]
 
     def get_serializer_class(self):
         if roles.has_role(self.request.user, roles.OFFICER) or roles.has_role(self.request.user, roles.AUDITOR):

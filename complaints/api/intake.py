@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 
 from complaints.models import Evidence
 from core.errors import DomainError
@@ -59,7 +60,12 @@ def check_size(request) -> None:
 
 
 def read_rows(request) -> list:
-    """The raw rows of the upload, in order."""
+    """The raw rows of the upload, in order: at most the item limit, or 413 at the first row past it.
+
+    Files are read as a stream (CSV or NDJSON line by line, from the upload's temporary
+    file), and a JSON array element by element, so however small the rows, memory holds
+    the rows up to the limit and never the whole parsed file.
+    """
     max_items, max_bytes = _limits()
     upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
     if request.content_type.startswith("multipart/"):
@@ -67,35 +73,103 @@ def read_rows(request) -> list:
             raise ParseError("Send the evidence as a `file` field (CSV or NDJSON).")
         if upload.size > max_bytes:
             raise PayloadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MiB.")
-        rows = _read_file(upload)
-    else:
-        rows = request.data
-        if not isinstance(rows, list):
-            raise ParseError("Send a JSON array of evidence items, or a multipart `file`.")
-    if len(rows) > max_items:
-        raise PayloadTooLarge(f"At most {max_items} items per upload (got {len(rows)}).")
+        return _capped(_read_file(upload), max_items)
+    rows = request.data
+    if not isinstance(rows, list):
+        raise ParseError("Send a JSON array of evidence items, or a multipart `file`.")
     return rows
 
 
-def _read_file(upload) -> list:
-    raw = upload.read()
+class EvidenceJSONParser(JSONParser):
+    """JSON, with an array read element by element (`json_array_rows`)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return json_array_rows(stream.read().decode("utf-8") if stream is not None else "")
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+
+
+def _too_many(max_items: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"At most {max_items} items per upload; this one holds more.")
+
+
+def _capped(rows, max_items: int) -> list:
+    """The rows of an iterator, refusing (413) at the first one past `max_items`."""
+    kept = []
+    for row in rows:
+        if len(kept) == max_items:
+            raise _too_many(max_items)
+        kept.append(row)
+    return kept
+
+
+def json_array_rows(text: str) -> list:
+    """A JSON array's elements, decoded one at a time (413 at the first past the item limit);
+    anything else is decoded whole, for the caller to refuse in words."""
+    max_items, _ = _limits()
+    decoder = json.JSONDecoder()
+    at = _skip_blanks(text, 0)
+    if not text.startswith("[", at):
+        return json.loads(text)
+
+    def elements():
+        position = _skip_blanks(text, at + 1)
+        if text.startswith("]", position):
+            return
+        while True:
+            element, position = decoder.raw_decode(text, position)
+            yield element
+            position = _skip_blanks(text, position)
+            if text.startswith(",", position):
+                position = _skip_blanks(text, position + 1)
+            elif text.startswith("]", position):
+                if _skip_blanks(text, position + 1) != len(text):
+                    raise ValueError("Extra data after the array.")
+                return
+            else:
+                raise ValueError(f"Expected ',' or ']' at character {position}.")
+
+    return _capped(elements(), max_items)
+
+
+_BLANKS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_blanks(text: str, position: int) -> int:
+    return _BLANKS.match(text, position).end()
+
+
+def _read_file(upload):
+    """The upload's rows, read as a stream of text from its (temporary) file."""
+    head = upload.read(4096)
+    upload.seek(0)
+    first = head.decode("utf-8-sig", errors="ignore").lstrip()[:1]
+    name = (upload.name or "").lower()
+    text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
     try:
-        text = raw.decode("utf-8-sig")
+        if name.endswith((".ndjson", ".jsonl")) or (first == "{" and not name.endswith(".csv")):
+            yield from _ndjson_rows(text)
+        else:
+            yield from _csv_rows(text)
     except UnicodeDecodeError:
         raise ParseError("The file is not UTF-8 text.") from None
-    name = (upload.name or "").lower()
-    first = text.lstrip()[:1]
-    if name.endswith((".ndjson", ".jsonl")) or (first == "{" and not name.endswith(".csv")):
-        rows = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except (ValueError, RecursionError):
-                rows.append(_Unreadable(f"line {number} is not valid JSON"))
-        return rows
-    reader = csv.reader(io.StringIO(text, newline=""))
+    finally:
+        text.detach()
+
+
+def _ndjson_rows(text):
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except (ValueError, RecursionError):
+            yield _Unreadable(f"line {number} is not valid JSON")
+
+
+def _csv_rows(text):
+    reader = csv.reader(text)
     try:
         header = next(reader, [])
     except csv.Error as exc:
@@ -112,15 +186,13 @@ def _read_file(upload) -> list:
     # header dropped, and columns a short row lacks are None.
     width = len(header)
     try:
-        rows = []
         for cells in reader:
             if not cells:
                 continue
             row = dict(zip(header, cells, strict=False))
             if len(cells) < width:
                 row.update(dict.fromkeys(header[len(cells) :]))
-            rows.append(row)
-        return rows
+            yield row
     except csv.Error as exc:
         raise ParseError(f"The CSV file is malformed: {exc}.") from None
 

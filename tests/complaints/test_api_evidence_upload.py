@@ -434,3 +434,28 @@ def test_member_uploads_are_limited_in_items_per_hour(owner, complaint, client_f
     assert owner.post(url(complaint), [item(8), item(9)], format="json").status_code == 201
     many = [item(n) for n in range(100, 130)]
     assert client_for(officer).post(url(complaint), many, format="json").status_code == 201
+
+
+@override_settings(CONDUCT={**settings.CONDUCT, "EVIDENCE_MAX_ITEMS": 5})
+@pytest.mark.parametrize("kind", ["csv", "ndjson", "json"])
+def test_an_upload_is_refused_at_the_first_row_past_the_limit_without_reading_the_rest(owner, complaint, kind):
+    rows = [item(n) for n in range(6)]
+    # Far past the sixth row, bytes that are not text: a whole-file parse would stop there with a 400.
+    garbage = b"\n" * 50_000 + b"\xff\xfe not even text \xff"
+    if kind == "csv":
+        header = list(rows[0])
+        lines = [",".join(header)] + [",".join(r[h] for h in header) for r in rows]
+        body = ("\n".join(lines) + "\n").encode() + garbage
+    elif kind == "ndjson":
+        body = ("\n".join(json.dumps(r) for r in rows) + "\n").encode() + garbage
+    else:
+        body = ("[" + ",".join(json.dumps(r) for r in rows) + ", {").encode()
+    if kind == "json":
+        response = owner.generic("POST", url(complaint), body, content_type="application/json")
+    else:
+        upload = io.BytesIO(body)
+        upload.name = f"wave.{kind}"
+        response = owner.post(url(complaint), {"file": upload}, format="multipart")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "At most 5 items per upload; this one holds more."}
+    assert Evidence.objects.count() == 0
