@@ -77,6 +77,7 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
                     "complainant",
                     ("complainant_name", "complainant_email"),
                     ("complainant_is_target", "share_identity_with_respondent"),
+                    ("target_names", "target_pronouns"),
                     "filed_by",
                 )
             },
@@ -102,6 +103,8 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
         "complainant_email",
         "complainant_is_target",
         "share_identity_with_respondent",
+        "target_names",
+        "target_pronouns",
         "filed_by",
         "submitted_at",
         "acknowledge_due_display",
