@@ -6,4 +6,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints and cases"
 
     def ready(self):
-        from complaints import handlers  # noqa: F401  (receives members.signals.identities_registered)
+        from complaints import handlers  # noqa: F401  (receives identities_registered and lexicon_changed)
