@@ -93,6 +93,7 @@ IDIOMS = [
     r"break(?:s|ing)? a leg",
     r"break(?:s|ing)? (?:the )?(?:ice|news|bank|record|deadlock|silence|law|rules|mould|cycle|promise|habit)",
     r"bite the bullet",
+    r"take (?:a|the) bullet for",
     r"(?:the )?bullet (?:points?|list)",
     r"magic bullet",
     r"silver bullet",
@@ -189,7 +190,9 @@ _PAST = {
     for f in forms
     if f.endswith("ed") or f in {"shot", "hung", "burnt", "beaten", "broke", "broken", "strung", "ran", "took", "did"}
 }
-PLAIN = _alt(v.PLAIN_HARM - {"beat", "beats", "beaten", "beating", "gut", "gutted", "attack", "attacks", "attacked"})
+PLAIN = _alt(
+    (v.PLAIN_HARM | {"beat", "beats", "beating", "jump", "mug"}) - {"gut", "gutted", "attack", "attacks", "attacked"}
+)
 WEAPON = (
     r"(?:knife|knives|blade|blades|machete|sword|gun|guns|shotgun|rifle|pistol|firearm|bullet|bullets|ammo|"
     r"crowbar|brick|bricks|acid|bleach|petrol|noose|gallows|device|explosive|explosives|grenade|molotov|firebomb|"
@@ -209,7 +212,9 @@ PASSIVE = _alt(
 PASSIVE_PHRASES = (
     r"(?:put down|taken out|sorted out|dealt with|done in|finished off|run over|carried out|strung up|kicked in|"
     r"smashed in|caved in|beaten up|knocked out|wiped out|blown up|set alight|set on fire|taken care of|"
-    r"run off the road|beaten to death|kicked to death|stabbed to death|shot dead)"
+    r"run off the road|beaten to death|kicked to death|stabbed to death|shot dead|jumped|mugged|done over|"
+    r"(?:thrown|pushed|dropped|tipped) (?:off|from|under|in front of|down)|"
+    r"(?:thrown|pushed|dropped) (?:in|into) the (?:river|canal|sea|thames|mersey|clyde|taff|tyne|docks))"
 )
 # Where the target ends up.
 DESTINATION = (
@@ -261,6 +266,12 @@ RULES: list[tuple[str, str, bool]] = [
         rf"|\b{WEAPON} (?:in|into|through|to|at) {VICTIM}"
         rf"|\b(?:take|takes|taking|took) it out on {VICTIM}"
         rf"|\bend of {PRONOUN_OBJECT}"
+        rf"|\b(?:end|ending|take|taking) {POSSESSIVE} (?:{W} )?(?:life|lives)\b"
+        rf"|\b(?:put (?:an end|a stop)|see|deal|take care|get rid|do away|finish) (?:to |with |of )?{VICTIM} "
+        rf"(?:{W} )?(?:permanently|for good|once and for all|for ever|forever)"
+        rf"|\bdrag(?:ging|s)? {VICTIM} out\b"
+        rf"|\bbur(?:y|ying) {VICTIM} (?:{W} )?(?:literally|alive|six feet|in the woods|in a field|in the garden|"
+        rf"in the ground)"
         rf"|\bcut(?:ting)? {VICTIM} (?:up|open|to pieces|to ribbons)\b|\bdo(?:ing)? {VICTIM} over\b"
         rf"|\b(?:lay|laying|spark|sparking|flatten|flattening|hospitalise|hospitalize|kneecap|molest|stamp on|"
         rf"stomp on|fill|pump) {VICTIM}(?: out| full of lead| with lead)?"
@@ -411,14 +422,28 @@ RULES: list[tuple[str, str, bool]] = [
         rf"(?:all )?a favour and (?:{W} ){{0,3}}?(?:kill|shoot|stab|hang|end|get rid|take out|off)"
         rf"|\bgot eyes on (?:you|her|him|them|tgt)\b|\bwith (?:a )?broken {_alt(v.BODY)}"
         rf"|\bbring(?:ing)? (?:a |the |some |your |our )?(?:{W} )?(?:rope|ropes|bats?|axes?|hammers?|knives|noose|"
-        rf"petrol|torches|pitchforks|weapons)\b",
+        rf"petrol|torches|pitchforks|weapons)\b"
+        rf"|\b(?:what|like|same as|way|end up like) (?:happened (?:to|in) )?"
+        rf"(?:jo cox|david amess|birstall|leigh on sea)"
+        rf"|\b(?:jo cox|david amess|amess|cox) got\b"
+        rf"|\bhead on a (?:spike|stick|pike|plate|pole)"
+        rf"|\b(?:getting|get|expect|expecting) a (?:{W} )?(?:visit|call|knock) from (?:us|me|the lads|some|my)"
+        rf"|\bnot (?:be )?a (?:nice|friendly|social|pleasant) (?:one|visit|call|chat)"
+        rf"|\b(?:hope|better|hoping|check|make sure) (?:{W} ){{0,4}}?(?:insured|fire exits?|smoke alarms?|fire alarms?|"
+        rf"fire extinguishers?|life insurance|will made)\b"
+        rf"|\btell (?:him|her|them|{OWNED_THING}) to (?:be careful|watch (?:his|her|their) (?:step|back)|watch out|"
+        rf"keep (?:his|her|their) head down|look over)"
+        rf"|\b(?:i|we) (?:am |are |will be |will )?(?:coming|come|going|turning up|calling) (?:round |over )?"
+        rf"to (?:your|her|his|their|tgt) (?:house|home|flat|door|front door)"
+        rf"|\b{WEAPON} (?:{W} ){{0,2}}?(?:for|with) (?:you|her|him|them|tgt|(?:your|her|his|their) name on it)\b",
         False,
     ),
     # A weapon brought along, with intent and someone to use it on.
     (
         "weapon",
         rf"\b(?:i|we|i am|we are|i will|we will) (?:{W} ){{0,5}}?(?:bring|bringing|brought|got|have|carry|"
-        rf"carrying|be|come|coming|at|with|supply|tie|tied|building|ready|armed|waiting)\b(?: {W}){{0,8}}? {WEAPON}"
+        rf"carrying|be|come|coming|at|with|supply|tie|tied|building|ready|armed|waiting|sharpening|sharpened|loading|"
+        rf"loaded|oiling|oiled|bought|buying|ordered|keep|keeping|kept)\b(?: {W}){{0,8}}? {WEAPON}"
         rf"|\b{WEAPON} (?:{W} ){{0,4}}?(?:is|are) (?:ready|tied|loaded|sharpened|waiting)"
         rf"|\b(?:there is|there will be|going to be) (?:{W} ){{0,2}}?{WEAPON} (?:in|at|through|under) {POSSESSIVE}",
         False,

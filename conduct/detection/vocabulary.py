@@ -77,7 +77,8 @@ HARM_PASSIVE = {
     "hanging", "shooting", "stabbing", "kicking", "killing", "hiding", "beating", "battering", "doing", "knifing",
     "glassing", "bleeding", "kneecapping", "lynching", "burning", "torching", "tuned", "floored", "dragged",
     "sorted", "dealt", "eliminated", "silenced", "exterminated", "finished", "taken", "put", "run", "carried",
-    "kicks", "beat", "bashing", "leathering", "pasting", "thrashing", "slapped",
+    "kicks", "beat", "bashing", "leathering", "pasting", "thrashing", "slapped", "jumped", "mugged", "bladed",
+    "chibbed", "stomped",
 }  # fmt: skip
 # Injuries and beatings one "gets", "deserves" or "needs".
 INJURY_NOUNS = {

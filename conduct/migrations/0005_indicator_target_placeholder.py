@@ -2,8 +2,9 @@
 
 "string her up", "string him up" and "string them up" become one "string {target} up",
 which also catches "string Lucy up"; the patterns that listed pronouns name {target}
-instead, and the hanging pattern no longer matches "hang" anywhere before "you" (it
-flagged "Hang on a minute, didn't you say...") nor "hanged" in someone's report of a threat.
+instead. The hanging pattern matched "hang" anywhere before "you": it flagged "Hang on a
+minute, didn't you say...", "can you hang the posters?" and reports of someone else's
+threat; it now needs the target hanged or said to hang.
 """
 
 from django.db import migrations
@@ -19,7 +20,8 @@ CHANGED = [
     (
         "pattern",
         r"\bhang(ed|ing|s)?\b.*\b(you|her|him|them)\b|\b(you|her|him|they|she|he)\b.*\bhang\b",
-        r"\bhang(s|ing)? {target}\b|\b{target} (\w+ ){0,3}?hang\b",
+        r"\bhang(s|ing)? {target}\b|\b{target} (should|will|must|deserves to|needs to|is going to|are going to) "
+        r"hang\b(?! (the|a|an|our|your|some|up|on|around|about|out|in|back|together)\b)",
     ),
     (
         "pattern",
