@@ -3,7 +3,7 @@
 import pytest
 
 from conduct.detection import THREAT, Detector, Target, canonical_tokens
-from conduct.detection.evaluation import DEV, baseline, load, measure
+from conduct.detection.evaluation import DEV, HELDOUT, baseline, load, measure
 from conduct.models import Category, IndicatorPhrase
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,14 @@ def test_on_the_development_set_recall_and_precision_are_at_least_090():
 
 def test_on_the_development_set_the_detector_beats_the_shipped_lexicon():
     assert measure(baseline(), load(DEV)).recall < 0.25 < measure(Detector.load(), load(DEV)).recall
+
+
+def test_on_the_held_out_set_the_figures_measured_once_at_the_end_hold():
+    """Measured once, when the detector was final (bench/detect_eval.py): recall 0.714 and precision 0.955
+    (85 of 119 threats caught, 4 false alarms), against 0.059 and 0.700 for the lexicon as shipped.
+    Below the issue's 0.90 recall target; the floors are those figures rounded down."""
+    rows = load(HELDOUT)
+    found, old = measure(Detector.load(), rows), measure(baseline(), rows)
+    assert (len(rows), found.tp + found.fn) == (281, 119)
+    assert found.recall >= 0.71 and found.precision >= 0.95
+    assert old.recall < 0.10 and found.recall > old.recall
