@@ -50,6 +50,7 @@ class Event(StrEnum):
     EVIDENCE_INGEST = "evidence.ingest"
     EVIDENCE_ATTRIBUTE = "evidence.attribute"
     EVIDENCE_CLASSIFY = "evidence.classify"
+    EVIDENCE_RESCAN = "evidence.rescan"
     # Threats and the police: on the complaint, whoever sent them.
     COMPLAINT_POLICE_REFERRAL = "complaint.police_referral"
     COMPLAINT_POLICE_PACK = "complaint.police_pack"

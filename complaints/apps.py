@@ -6,4 +6,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints and cases"
 
     def ready(self):
-        from complaints import checks, handlers  # noqa: F401  (system checks; members.signals.identities_registered)
+        from complaints import checks, handlers  # noqa: F401  (system checks; identities_registered, lexicon_changed)

@@ -24,6 +24,15 @@ class Complaint(models.Model):
     complainant_name = models.CharField(max_length=200, blank=True, help_text="An external complainant.")
     complainant_email = models.EmailField(blank=True)
     complainant_is_target = models.BooleanField(default=True)
+    target_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names the evidence may call the target by; the threat detector reads them. When the "
+        "complainant is the target, their first, last and full name unless given.",
+    )
+    target_pronouns = models.JSONField(
+        default=list, blank=True, help_text='The target\'s pronouns, e.g. ["she", "her"]; the detector reads them.'
+    )
     share_identity_with_respondent = models.BooleanField(default=False)
     summary = models.CharField(max_length=200)
     description = models.TextField()

@@ -76,6 +76,7 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
                     "complainant",
                     ("complainant_name", "complainant_email"),
                     ("complainant_is_target", "share_identity_with_respondent"),
+                    ("target_names", "target_pronouns"),
                     "filed_by",
                 )
             },
@@ -101,6 +102,8 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
         "complainant_email",
         "complainant_is_target",
         "share_identity_with_respondent",
+        "target_names",
+        "target_pronouns",
         "filed_by",
         "submitted_at",
         "acknowledge_due_display",

@@ -110,6 +110,8 @@ class CaseSteps:
         evidence: Sequence[dict] = (),
         complainant_is_target: bool = True,
         share_identity_with_respondent: bool = False,
+        target_names: Sequence[str] | None = None,
+        target_pronouns: Sequence[str] = (),
         now: dt.datetime | None = None,
     ) -> list[Case]:
         """File a complaint as `complainant` (a login, or a member acting through theirs); its cases.
@@ -132,6 +134,8 @@ class CaseSteps:
                 {"membership_number": r.membership_number} if isinstance(r, Member) else r for r in respondents
             ],
             evidence=list(evidence),
+            target_names=list(target_names) if target_names else None,
+            target_pronouns=list(target_pronouns),
             now=now,
         )
         order = {m.pk: i for i, m in enumerate(named)}

@@ -24,6 +24,27 @@ def new_complaint_reference() -> str:
             return ref
 
 
+def default_target_names(*, complainant=None, complainant_name: str = "") -> list[str]:
+    """A complainant's first, last and full name: a member's, or an external complainant's given name."""
+    if complainant is not None:
+        first, last = complainant.first_name, complainant.last_name
+        full = " ".join(f"{first} {last}".split())
+    else:
+        full = " ".join((complainant_name or "").split())
+        parts = full.split()
+        first, last = (parts[0], parts[-1]) if len(parts) > 1 else (full, "")
+    return clean_names([first, last, full])
+
+
+def clean_names(names) -> list[str]:
+    """Names as given, spaces tidied, empty and repeated ones left out."""
+    return list(dict.fromkeys(" ".join(str(n).split()) for n in names if str(n).strip()))
+
+
+def clean_pronouns(pronouns) -> list[str]:
+    return list(dict.fromkeys(str(p).strip().casefold() for p in pronouns if str(p).strip()))
+
+
 @transaction.atomic
 def complaint_file(
     *,
@@ -36,9 +57,15 @@ def complaint_file(
     share_identity_with_respondent=False,
     respondents=(),
     evidence=(),
+    target_names=None,
+    target_pronouns=None,
     now=None,
 ) -> Complaint:
-    """A member files a complaint: respondents are resolved, evidence taken in, one case per member respondent."""
+    """A member files a complaint: respondents are resolved, evidence taken in, one case per member respondent.
+
+    The target's names default, when the complainant is the target, to the complainant's
+    first, last and full name; the detector flags the evidence against them and the pronouns.
+    """
     now = now or timezone.now()
     complainant = roles.member_of(actor)
     if complainant is None:
@@ -56,6 +83,10 @@ def complaint_file(
         description=description,
         incident_date=incident_date,
         unidentified_respondents=unidentified,
+        target_names=clean_names(target_names)
+        if target_names
+        else (default_target_names(complainant=complainant) if complainant_is_target else []),
+        target_pronouns=clean_pronouns(target_pronouns or []),
         submitted_at=now,
     )
     complaint.rules.set(rules)

@@ -338,6 +338,7 @@ def retention_apply(*, actor=None, now=None, dry_run: bool = False) -> Retention
 def _anonymise_complaint(complaint: Complaint, now) -> int:
     complaint.complainant_name = ""
     complaint.complainant_email = ""
+    complaint.target_names = []
     complaint.summary = ANONYMISED
     complaint.description = ANONYMISED
     complaint.unidentified_respondents = []
@@ -346,6 +347,7 @@ def _anonymise_complaint(complaint: Complaint, now) -> int:
         update_fields=[
             "complainant_name",
             "complainant_email",
+            "target_names",
             "summary",
             "description",
             "unidentified_respondents",

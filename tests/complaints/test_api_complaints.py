@@ -397,3 +397,43 @@ def test_evidence_list_costs_the_same_for_5_or_50_rows(client_for, viewer):
         EvidenceFactory(complaint=complaint, case=case, member=case.respondent if case else None)
     user = complaint.filed_by if viewer == "owner" else UserFactory(roles=["officer"])
     _assert_flat_cost(client_for(user), f"/api/complaints/{complaint.reference}/evidence/")
+
+
+# --- The complaint's target ----------------------------------------------------------------------
+
+
+def test_a_complainant_who_is_the_target_is_named_as_the_target_by_default(client_for):
+    complainant = MemberFactory(with_login=True, first_name="Lucy", last_name="Ward")
+    response = client_for(complainant.user).post("/api/complaints/", complaint_body(), format="json")
+    assert response.status_code == 201
+    complaint = Complaint.objects.get(reference=response.json()["reference"])
+    assert (complaint.target_names, complaint.target_pronouns) == (["Lucy", "Ward", "Lucy Ward"], [])
+
+
+def test_the_filing_takes_the_targets_names_and_pronouns(client_for):
+    complainant = MemberFactory(with_login=True, first_name="Lucy", last_name="Ward")
+    body = complaint_body(
+        complainant_is_target=False, target_names=[" Sam  Okafor ", "Sam", "Sam"], target_pronouns=["They", "them"]
+    )
+    response = client_for(complainant.user).post("/api/complaints/", body, format="json")
+    assert response.status_code == 201
+    complaint = Complaint.objects.get(reference=response.json()["reference"])
+    assert (complaint.target_names, complaint.target_pronouns) == (["Sam Okafor", "Sam"], ["they", "them"])
+
+
+def test_a_complainant_who_is_not_the_target_names_nobody_by_default(client_for):
+    complainant = MemberFactory(with_login=True)
+    response = client_for(complainant.user).post(
+        "/api/complaints/", complaint_body(complainant_is_target=False), format="json"
+    )
+    assert Complaint.objects.get(reference=response.json()["reference"]).target_names == []
+
+
+def test_target_names_must_be_a_list_of_strings(client_for):
+    complainant = MemberFactory(with_login=True)
+    response = client_for(complainant.user).post(
+        "/api/complaints/", complaint_body(target_names="Lucy", target_pronouns=[1]), format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"target_names", "target_pronouns"}
+    assert Complaint.objects.count() == 0

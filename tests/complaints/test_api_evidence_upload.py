@@ -370,7 +370,10 @@ LEXICON_TEXTS = [
     "we know where your office is, watch your back",
     "you should hang from the gallows",
     "string her up",
+    "string Ruth up",
+    "string him up",
     "stringher up",
+    "h 4 n g  h e r  f r o m  t h e  g a l l o w s",
     "deselect her now and get out of our party",
     "nothing to see here",
     "",
@@ -381,30 +384,43 @@ LEXICON_TEXTS = [
 def test_the_lexicon_flags_as_one_search_per_phrase_and_pattern_would():
     import re
 
-    from conduct.indicators import Lexicon, normalise_text
+    from conduct.detection import Lexicon, Target, canonical_tokens
+    from conduct.detection.lexicon import target_group
+    from conduct.detection.normalise import lexicon_form
+    from conduct.detection.targets import mark
     from conduct.models import IndicatorPhrase
 
+    target = Target.of(["Ruth", "Ruth Smeeth"], ["she", "her"])
     lexicon = Lexicon.load()
     entries = list(IndicatorPhrase.objects.filter(active=True).select_related("category"))
-    assert entries
+    assert entries and any("{target}" in e.text for e in entries)
+    group = target_group(target)
     for text in LEXICON_TEXTS:
-        normalised = normalise_text(text)
+        tokens = canonical_tokens(text)
+        plain, marked = lexicon_form(tokens), lexicon_form(mark(tokens, target.name_tokens()))
         expected = {}
         for e in entries:
+            named = "{target}" in e.text
+            on = marked if named else plain
             if e.kind == IndicatorPhrase.Kind.PATTERN:
-                hit = re.search(e.text, normalised)
+                hit = re.search(e.text.replace("{target}", group), on)
             else:
-                hit = re.search(r"(?<![\w\[])" + re.escape(normalise_text(e.text)) + r"(?![\w\]])", normalised)
+                words = " ".join(
+                    group if part == "{target}" else re.escape(lexicon_form(canonical_tokens(part)))
+                    for part in re.split(r"(\{target\})", e.text)
+                    if part.strip()
+                )
+                hit = re.search(r"(?<![\w\[])" + words + r"(?![\w\]])", on)
             if hit:
                 expected[e.category.code] = max(expected.get(e.category.code, 0), e.effective_severity)
-        categories, severity = lexicon.flag(text)
+        categories, severity = lexicon.flag(text, target)
         assert set(categories) == set(expected), text
         assert severity == max(expected.values(), default=0), text
-        assert lexicon.flag(text) == (categories, severity)  # the second answer comes from the cache
+        assert lexicon.flag(text, target) == (categories, severity)
 
 
 def test_a_bad_pattern_in_the_lexicon_does_not_stop_flagging():
-    from conduct.indicators import Lexicon
+    from conduct.detection import Lexicon
     from conduct.models import IndicatorPhrase
 
     threat = IndicatorPhrase.objects.filter(category__code="threat_of_violence").first().category

@@ -185,7 +185,10 @@ def test_duty_officer_addresses_replace_the_officers(
 def test_an_item_an_officer_finds_to_be_a_threat_alerts_once(
     officers, complaint, mailoutbox, django_capture_on_commit_callbacks
 ):
-    [veiled, plain] = upload(complaint, [("stranger1", "we know where your kids go to school"), ("stranger2", "hi")])
+    [veiled, plain] = upload(
+        complaint,
+        [("stranger1", "saw your car outside the surgery again. same time next saturday then"), ("stranger2", "hi")],
+    )
     assert not veiled.threat
 
     with django_capture_on_commit_callbacks(execute=True):

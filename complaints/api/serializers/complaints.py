@@ -66,6 +66,20 @@ class ComplaintCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     share_identity_with_respondent = StrictBooleanField(required=False, default=False)
     respondents = RespondentSerializer(many=True, required=False, default=list, max_length=100)
     evidence = EvidenceItemSerializer(many=True, required=False, default=list, max_length=1000)
+    target_names = serializers.ListField(
+        child=StrictCharField(max_length=200),
+        required=False,
+        max_length=20,
+        help_text="Names the evidence may call the target by. Default, when the complainant is the target: "
+        "the complainant's first, last and full name.",
+    )
+    target_pronouns = serializers.ListField(
+        child=StrictCharField(max_length=20),
+        required=False,
+        default=list,
+        max_length=10,
+        help_text='The target\'s pronouns, e.g. ["she", "her"].',
+    )
 
     def validate_incident_date(self, value):
         if value and value > timezone.localdate():

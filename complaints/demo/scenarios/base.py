@@ -216,6 +216,9 @@ class Demo:
             evidence=self.evidence(target=by, rules=rules, senders=senders, unknown=unknown, when=incident),
             complainant_is_target=target,
             share_identity_with_respondent=share,
+            # The evidence names the complainant, as "she" (see TEMPLATES), whether or not they are the target.
+            target_names=None if target else [by.first_name, by.last_name, by.name],
+            target_pronouns=["she", "her"],
             now=filed_at,
         )
         order = {m.pk: i for i, m in enumerate(list(against) + list(by_handle))}

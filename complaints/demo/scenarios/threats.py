@@ -81,8 +81,9 @@ def supplementary_referral(demo: Demo) -> None:
 
 
 def missed_threat_corrected(demo: Demo) -> None:
-    """A veiled threat the machine read as nothing: the officer marks it a threat, with a reason, and
-    refers it to the police; the machine's own reading stays beside hers."""
+    """A veiled threat the machine reads as nothing (it names no harm, only that the sender watches her):
+    the officer marks it a threat, with a reason, and refers it to the police; the machine's own reading
+    stays beside hers."""
     s = demo.staff
     (case,) = demo.file(
         by=demo.complainant(),
@@ -98,7 +99,7 @@ def missed_threat_corrected(demo: Demo) -> None:
     target = complaint.complainant.first_name
     veiled = _stranger(
         "quiet_neighbour_",
-        f"Shame if someone paid {target}'s surgery a visit after dark. Saturday, isn't it?",
+        f"Saw your car outside the surgery again, {target}. Same time next Saturday, then.",
         demo.at(2.1),
         201,
     )
@@ -111,7 +112,7 @@ def missed_threat_corrected(demo: Demo) -> None:
         actor=s.officer,
         threat=True,
         categories=["harassment"],
-        reason="Names her surgery and its day and hints at harm after dark: a veiled threat.",
+        reason="Watches her car at the surgery and names the day of the next one: a veiled threat.",
         now=demo.at(1.9),
     )
     complaint_record_police_referral(

@@ -1,4 +1,5 @@
-"""Taking a batch of evidence rows in: deduplicate, attribute, flag, group into campaigns, insert, audit."""
+"""Taking a batch of evidence rows in: deduplicate, attribute, flag (against the complaint's target), group into
+campaigns, insert, audit."""
 
 import hashlib
 import json
@@ -15,11 +16,16 @@ from complaints.services.alerts import threats_alert
 from complaints.services.evidence.attribution import THREAT, cases_for_members, cases_refresh, members_for_senders
 from complaints.services.evidence.campaigns import campaigns_detect
 from complaints.services.evidence.rows import CHUNK, canonical_url, content_hash, sender_key, text_signature
-from conduct.indicators import Lexicon
+from conduct.detection import Detector, Target
 from conduct.models import Severity
 from core import roles
 from core.errors import ConflictError, PermissionDenied
 from core.tasks import enqueue
+
+
+def complaint_target(complaint: Complaint) -> Target:
+    """Whom the complaint's evidence is aimed at, as the detector reads it: its target names and pronouns."""
+    return Target.of(complaint.target_names, complaint.target_pronouns)
 
 
 @dataclass
@@ -94,7 +100,8 @@ def evidence_ingest(
     if existing:
         result.duplicates += sum(1 for p in prepared if p[3] in existing)
         prepared = [p for p in prepared if p[3] not in existing]
-    lexicon = Lexicon.load()
+    detector = Detector.load()
+    target = complaint_target(complaint)
     member_by_key = members_for_senders({p[1] for p in prepared})
     cases, result.cases_opened = cases_for_members(
         complaint=complaint, member_ids=set(member_by_key.values()), actor=actor, now=now
@@ -110,7 +117,7 @@ def evidence_ingest(
         if case is not None:
             touched_cases.add(case.pk)
         text = item.get("text", "")
-        categories, severity = lexicon.flag(text)
+        categories, severity = detector.flag(text, target)
         threat = THREAT in categories
         result.threats += threat
         signature = signatures.get(text)

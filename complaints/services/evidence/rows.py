@@ -5,7 +5,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from conduct.indicators import normalise_text
+from conduct.detection.normalise import normalise_text
 from members.normalise import PLATFORMS, normalise_email, normalise_handle, normalise_phone
 
 CHUNK = 500
