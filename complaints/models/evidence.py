@@ -1,0 +1,97 @@
+"""One piece of reported conduct, with the machine's flags and an officer's corrections."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from complaints.models.cases import Case
+from complaints.models.complaints import Campaign, Complaint
+from conduct.models import Severity
+from members.models import Member
+
+
+class Evidence(models.Model):
+    """One piece of conduct reported in a complaint."""
+
+    class Channel(models.TextChoices):
+        TWITTER = "twitter", "Twitter / X"
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
+        TIKTOK = "tiktok", "TikTok"
+        EMAIL = "email", "e-mail"
+        PHONE = "phone", "phone"
+        LETTER = "letter", "letter"
+        IN_PERSON = "in_person", "in person"
+        MEETING = "meeting", "meeting"
+        OTHER = "other", "other"
+
+    # No single-column indexes on complaint and case: the (complaint, ...) and (case, ...)
+    # indexes below serve those lookups, and every index costs a 25,000-item upload time.
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence", db_index=False)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence", db_index=False
+    )
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence_attributed",
+        help_text="The member the sender was identified as.",
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    author_handle = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    author_email = models.CharField(max_length=254, blank=True)
+    author_phone = models.CharField(max_length=40, blank=True)
+    sender_key = models.CharField(
+        max_length=320,
+        blank=True,
+        help_text="The sender's normal form (kind:platform:value) used for attribution.",
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    url_canonical = models.CharField(max_length=2000, blank=True)
+    text = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+    attachment = models.FileField(upload_to="evidence/%Y/%m/", null=True, blank=True)
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of sender, text and time: duplicates share it.")
+    signature = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the text without hashtags, punctuation, emoji or filler words."
+    )
+    categories = models.JSONField(default=list, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.LOW)
+    threat = models.BooleanField(default=False, help_text="Flagged as a threat of violence.")
+    threat_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the engine first held this item as a threat: its upload, or the reclassification "
+        "that found it. The police clock runs from here.",
+    )
+    machine_categories = models.JSONField(
+        default=list, blank=True, help_text="The categories the detector gave, kept beside an officer's correction."
+    )
+    machine_threat = models.BooleanField(default=False, help_text="Whether the detector flagged it as a threat.")
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    classified_at = models.DateTimeField(null=True, blank=True)
+    classification_reason = models.TextField(blank=True)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name_plural = "evidence"
+        indexes = [
+            models.Index(fields=["complaint", "occurred_at"], name="evidence_complaint_time_idx"),
+            models.Index(fields=["case", "occurred_at"], name="evidence_case_time_idx"),
+            models.Index(fields=["complaint", "signature"], name="evidence_signature_idx"),
+            models.Index(fields=["sender_key"], condition=Q(member__isnull=True), name="evidence_unattributed_idx"),
+            models.Index(fields=["complaint", "threat_since"], condition=Q(threat=True), name="evidence_threat_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "content_hash"], name="evidence_unique_content"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.occurred_at:%Y-%m-%d %H:%M}"
