@@ -23,6 +23,7 @@ schema = schemathesis.from_wsgi("/api/schema/", application, headers={"Host": "1
 
 def token_for(username: str) -> str:
     from django.contrib.auth import get_user_model
+
     from members.tokens import token_issue
 
     return token_issue(user=get_user_model().objects.get(username=username)).key
