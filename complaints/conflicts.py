@@ -134,3 +134,9 @@ def complaint_conflicts_q(user, ties: Ties | None = None) -> Q:
         if held and path.startswith("complaint__"):
             q |= Q(**{f"{path.removeprefix('complaint__')}__in": sorted(held)})
     return Q(q)
+
+
+def member_conflict_reason(user, member, ties: Ties | None = None) -> str | None:
+    """Why `user` may not read `member`'s record of cases and sanctions: the same rules, with the
+    member in the respondent's place."""
+    return conflict_reason(user, Case(respondent=member), ties)

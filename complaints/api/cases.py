@@ -32,7 +32,7 @@ class CaseDetailApi(APIView):
 
     @extend_schema(responses=s.CaseDetailSerializer)
     def get(self, request, reference):
-        case = selectors.case_get(user=request.user, reference=reference)
+        case = selectors.case_read(user=request.user, reference=reference)
         case_services.audit_case_read(case=case, actor=request.user, via="api")
         return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
 

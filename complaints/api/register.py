@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from audit.events import audit_csv_export
 from complaints import selectors
+from complaints.conflicts import member_conflict_reason
 from complaints.models import Sanction, sanctions_in_force_q
 from complaints.stats import stats_compute, stats_rows
 from conduct.models import Category, Rule, SanctionType
@@ -208,7 +209,7 @@ class AuditMemberHistoryApi(APIView):
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     def get(self, request, membership_number):
         member = Member.objects.filter(membership_number=membership_number).first()
-        if member is None:
+        if member is None or member_conflict_reason(request.user, member):
             raise NotFound("No member with that number.")
         member_read_record(member=member, actor=request.user, via="api.history")
         entries = HistoryEntrySerializer(selectors.member_history(member=member), many=True).data

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from complaints import workflow
 from complaints.models import Appeal, Case, ConflictDeclaration, Response, Sanction
 from conduct.models import Severity
 from tests.complaints.factories import (
@@ -162,11 +163,13 @@ def test_allowed_actions_are_what_the_caller_may_do_now(client_for):
     assert client_for(judge).get(f"/api/cases/{panel_case.reference}/").json()["allowed_actions"] == ["decide"]
 
 
-def test_a_conflicted_officer_is_offered_no_actions(client_for):
+def test_a_conflicted_officer_finds_no_such_case_to_read(client_for):
     case = CaseFactory()
     officer = UserFactory(roles=["officer"])
     ConflictDeclaration.objects.create(user=officer, member=case.respondent, reason="Close friend")
-    assert client_for(officer).get(f"/api/cases/{case.reference}/").json()["allowed_actions"] == []
+    response = client_for(officer).get(f"/api/cases/{case.reference}/")
+    assert (response.status_code, response.json()) == (404, {"detail": "No case with that reference."})
+    assert workflow.allowed_actions(case, officer) == []
 
 
 def test_detail_shows_sanctions_of_the_decision(client_for):
