@@ -46,6 +46,7 @@ os.environ["DJANGO_DEBUG"] = "false"
 
 from bench.import_members import current_database_url, throwaway_database, timed  # noqa: E402
 from bench.intake_wave import print_profile  # noqa: E402
+from bench.wave_setup import generate_wave, member_with_login, migrate_and_import_members, officer_login  # noqa: E402
 
 TARGET_SECONDS = 10.0
 CSV_COLUMNS = (
@@ -164,49 +165,27 @@ def main(argv=None):
     args = ap.parse_args(argv)
     runs = max(args.runs, 1)
 
-    from bench.wavegen import generate
-
     workdir = tempfile.mkdtemp(prefix="bench_pack_")
     try:
-        seconds, truth = timed(lambda: generate(workdir, items=args.items, members=args.members))
-        wave = os.path.join(workdir, "wave.csv")
-        print(
-            f"wave: {truth['items']} items, {truth['senders']} senders, {truth['members']} members, "
-            f"{truth['threat_items']} threats (generated in {seconds:.1f}s)"
-        )
+        truth, wave = generate_wave(workdir, items=args.items, members=args.members)
         with throwaway_database(current_database_url()) as where:
             import django
 
             django.setup()
-            from django.core.management import call_command
             from django.test import Client
             from django.test.utils import override_settings
 
             from complaints.models import Evidence
             from complaints.services.complaints import complaint_file
             from complaints.services.evidence.classification import evidence_classify_many
-            from core import roles
-            from members.models import Member
-            from members.services import account_create_or_update
 
-            call_command("migrate", verbosity=0)
-            print(f"database: {where}")
-            seconds, _ = timed(
-                lambda: call_command(
-                    "import_members", os.path.join(workdir, "members.csv"), stdout=open(os.devnull, "w")
-                )
-            )
-            print(f"members imported in {seconds:.1f}s")
+            migrate_and_import_members(workdir, where)
             with override_settings(
                 ALLOWED_HOSTS=["127.0.0.1"],
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                 MEDIA_ROOT=os.path.join(workdir, "media"),
             ):
-                # The complainant and the officer, made as an officer would (create_account).
-                target = Member.objects.create(membership_number="MP0000001", first_name="Ruth", last_name="Smeeth")
-                target.user, _ = account_create_or_update(
-                    username=target.membership_number, role=roles.MEMBER, membership_number=target.membership_number
-                )
+                target = member_with_login()
                 complaint = complaint_file(actor=target.user, summary="The wave", description="After the walkout.")
                 owner = Client()
                 owner.force_login(target.user)
@@ -219,9 +198,7 @@ def main(argv=None):
                 assert response.status_code == 201, response.json()
                 print(f"wave posted to {complaint.reference} in {seconds:.1f}s: {response.json()['created']} items")
 
-                officer, _ = account_create_or_update(username="bench-officer", role=roles.OFFICER)
-                officer.first_name, officer.last_name = "Olive", "Pack"
-                officer.save(update_fields=["first_name", "last_name"])
+                officer = officer_login("bench-officer", "Olive", "Pack")
                 client = Client()
                 client.force_login(officer)
                 measure("the wave's threats, as flagged", complaint, officer, client, runs, workdir)

@@ -336,9 +336,12 @@ class CaseOpenForm(forms.Form):
 # --- Measures beside the workflow (DESIGN.md §4): police referral, interim suspension --------
 
 
-class PoliceReferralForm(CaseActionForm):
+class ReferralDecisionFields(forms.Form):
+    """The fields of a police-referral decision, on a case or on a whole complaint: a referral, or
+    a reason not to refer (which one is the service's rule, `services.police.referral_fields`)."""
+
     force = forms.CharField(required=False, max_length=100, help_text="The police force the matter was referred to.")
-    unit = forms.CharField(required=False, max_length=100)
+    unit = forms.CharField(required=False, max_length=100, help_text="For example, Counter Terrorism Policing.")
     crime_reference = forms.CharField(required=False, max_length=100)
     referred_at = forms.DateTimeField(
         required=False,
@@ -352,20 +355,21 @@ class PoliceReferralForm(CaseActionForm):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Instead of a referral: why the matter is not referred.",
     )
+
+    def decision_kwargs(self) -> dict:
+        data = self.cleaned_data
+        names = ("force", "unit", "crime_reference", "referred_at", "not_referred_reason")
+        return {name: data.get(name) for name in names}
+
+
+class PoliceReferralForm(CaseActionForm, ReferralDecisionFields):
     layout = [
         ("Referral", ["force", "unit", "crime_reference", "referred_at"], ""),
         ("Or: decision not to refer", ["not_referred_reason"], ""),
     ]
 
     def service_kwargs(self):
-        data = self.cleaned_data
-        return {
-            "force": data["force"],
-            "unit": data["unit"],
-            "crime_reference": data["crime_reference"],
-            "referred_at": data.get("referred_at"),
-            "not_referred_reason": data["not_referred_reason"],
-        }
+        return self.decision_kwargs()
 
 
 class InterimSuspensionImposeForm(CaseActionForm):

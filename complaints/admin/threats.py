@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from complaints import workflow
+from complaints.admin.forms import ReferralDecisionFields
 from complaints.models import Complaint, Evidence
 from complaints.selectors.threats import threat_register
 from complaints.services.complaints import audit_complaint_read
@@ -25,7 +26,7 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%-d %b %Y, %H:%M") if value else "—"
 
 
-class ComplaintPoliceReferralForm(forms.Form):
+class ComplaintPoliceReferralForm(ReferralDecisionFields):
     all_senders = forms.BooleanField(
         required=False, initial=True, label="All senders", help_text="Every sender of a threat on this complaint."
     )
@@ -34,20 +35,7 @@ class ComplaintPoliceReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Or only these senders (leave “All senders” unticked).",
     )
-    force = forms.CharField(required=False, max_length=100, help_text="The police force the threats were referred to.")
-    unit = forms.CharField(required=False, max_length=100, help_text="For example, Counter Terrorism Policing.")
-    crime_reference = forms.CharField(required=False, max_length=100)
-    referred_at = forms.DateTimeField(
-        required=False,
-        help_text="Leave empty for now.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    not_referred_reason = forms.CharField(
-        required=False,
-        label="Reason not to refer",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Instead of a referral: why these threats are not referred.",
-    )
+    field_order = ["all_senders", "senders"]
 
     def __init__(self, *args, senders=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,14 +46,8 @@ class ComplaintPoliceReferralForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {
-            "senders": "all" if data["all_senders"] or not data["senders"] else list(data["senders"]),
-            "force": data["force"],
-            "unit": data["unit"],
-            "crime_reference": data["crime_reference"],
-            "referred_at": data["referred_at"],
-            "not_referred_reason": data["not_referred_reason"],
-        }
+        senders = "all" if data["all_senders"] or not data["senders"] else list(data["senders"])
+        return {"senders": senders, **self.decision_kwargs()}
 
 
 class ClassificationForm(forms.Form):
