@@ -28,6 +28,7 @@ from complaints.admin.case_inlines import (
 )
 from complaints.admin.common import _admin_link, _data_display, _status_change, scope_to_cases
 from complaints.models import Campaign, Case
+from complaints.selectors.threats import case_referral_made
 from complaints.services import cases as case_services
 
 
@@ -177,11 +178,13 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
             "decide_by": ("decide by", obj.status in (S.RECEIVED, S.INVESTIGATION, S.AWAITING_RESPONSE, S.PANEL)),
             "response_due": ("response due", obj.status == S.AWAITING_RESPONSE),
             "appeal_due": ("appeal window ends", False),
-            "police_referral_due": ("police referral decision due", not obj.police_referrals.exists()),
+            "police_referral_due": ("police referral decision due", True),
         }
+        # A decision on the case, or on its complaint covering this respondent, ends that deadline.
+        referred = case_referral_made(obj)
         rows = []
         for key, when in selectors.case_deadlines(obj).items():
-            if when is None:
+            if when is None or (key == "police_referral_due" and referred):
                 continue
             label, pending = meaning.get(key, (key.replace("_", " "), False))
             late = pending and obj.is_open and when < now

@@ -131,3 +131,12 @@ def test_the_register_page_offers_the_police_pack_and_it_downloads_in_the_same_s
     assert f'href="{href}"' in page.content.decode()
     pack = client.get(href)
     assert pack.status_code == 200 and pack["Content-Type"] == "application/zip"
+
+
+def test_a_case_page_stops_listing_the_police_deadline_once_a_complaint_referral_covers_it(client, officer, wave):
+    case = wave.cases.get()
+    client.force_login(officer)
+    change = reverse("admin:complaints_case_change", args=[case.pk])
+    assert "police referral decision due" in client.get(change).content.decode()
+    client.post(threats_page(wave), {"all_senders": "on", "force": "West Yorkshire Police"})
+    assert "police referral decision due" not in client.get(change).content.decode()
