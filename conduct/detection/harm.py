@@ -45,7 +45,10 @@ HARM_RULES: list[tuple[str, str, bool]] = [
         rf"|\bthrow(?:ing|s)? (?:{W} ){{0,3}}?acid (?:at|in|on|over) {VICTIM}"
         rf"|\bacid (?:in|on|at|over) {VICTIM}"
         rf"|\btar and feather {VICTIM}"
-        rf"|\b(?:throw|push|put|hold|drop|tip)(?:s|ing)? {VICTIM} (?:{W} )?(?:over the side|under|off|in front)"
+        rf"|\b(?:throw|push|put|hold|drop|tip|chuck|lob|dump|toss)(?:s|ing)? {VICTIM} "
+        rf"(?:{W} )?(?:over the side|under|off|in front)"
+        rf"|\b(?:throw|push|chuck|lob|dump|toss)(?:s|ing)? {VICTIM} (?:in|into) (?:the|a) "
+        rf"|\bneeds? (?:dragging|taking out|sorting out|seeing to|putting down|shutting up for good)\b"
         rf"|\bdrop(?:ping)? {VICTIM} where"
         rf"|\b(?:tune|tuned|tuning|fill|filled|filling) {VICTIM} (?:up|in)\b"
         rf"|\bknock(?:s|ed|ing)? {VICTIM} (?:spark |clean |right )?out\b|\bknock(?:ing|ed)? (?:{W} )?{OWNED_THING}"
@@ -58,7 +61,7 @@ HARM_RULES: list[tuple[str, str, bool]] = [
         rf"|\bshut(?:ting)? {VICTIM} up (?:for good|permanently|forever|for ever|once and for all)"
         rf"|\bhunt(?:ing)? {VICTIM} down|\bhunt down {VICTIM}"
         rf"|\bmake {VICTIM} (?:pay|bleed|suffer|regret)"
-        rf"|\bgiv(?:e|es|ing) {VICTIM} (?:a |an )?(?:{W} )?{INJURY}"
+        rf"|\b(?:giv(?:e|es|ing)|given) {VICTIM} (?:a |an )?(?:{W} )?{INJURY}"
         rf"|\bgiv(?:e|es|ing) {VICTIM} what (?:she|he|they|you) (?:deserves?|has got coming|have got coming)"
         rf"|\bpay(?:ing)? {VICTIM} a (?:{W} )?visit|\bpaid {VICTIM} a (?:{W} )?visit"
         rf"|\b(?:put|putting|puts) (?:a|an|the|my|one) (?:{W} )?{WEAPON} (?:in|into|through|between) {VICTIM}"
@@ -139,6 +142,7 @@ HARM_RULES: list[tuple[str, str, bool]] = [
         False,
     ),
     # Acts called for against the target.
+    ("act_against_target", r"(?:^|[.,] )die (?:tgt|you)\b", False),
     ("act_against_target", rf"\bdeath to {VICTIM}|\bdeath to (?:all |every |the )?(?:{W} )?{ROLE_NOUN}", False),
     (
         "act_against_target",

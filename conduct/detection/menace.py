@@ -16,7 +16,71 @@ from conduct.detection.phrases import (
     gap,
 )
 
+# Menace that names no act at all: the target watched, followed, timed; their family, car or home
+# known; a countdown; a conditional that ends in "you will not be safe"; "the house is next".
+_PEOPLE_AND_THINGS = (
+    r"(?:car|motor|house|home|flat|kids|children|son|daughter|lad|girl|wife|husband|partner|family|office|routine|"
+    r"address|street|mam|mum|dad|parents|school|gym|dog|cat|horse|staff|interns|driver|movements)"
+)
+IMPLIED = [
+    rf"\b(?:i|we) (?:have |had )?(?:seen|saw|watched|followed|clocked|spotted|photographed|timed|found) "
+    rf"(?:{POSSESSIVE}|where {POSSESSIVE}) (?:{W} ){{0,2}}?{_PEOPLE_AND_THINGS}\b",
+    r"\b(?:i|we) (?:have |had )?(?:followed|timed|clocked) (?:you|her|him|them|tgt|it)\b",
+    rf"\bfollow(?:ed|ing)? (?:you|her|him|them|tgt) (?:{W} ){{0,3}}?home\b",
+    rf"\b(?:i|we) (?:{W} )?know (?:exactly )?(?:where|what time|when) (?:{W} ){{0,2}}?"
+    rf"(?:it|she|he|they) (?:is|are|s)? ?"
+    rf"(?:parked|parks|lives|sleeps|leaves|goes)",
+    rf"\b(?:i|we) (?:{W} )?know (?:your|his|her|their|tgt s?) (?:{W} )?(?:gym|coffee order|order|school|kids school|"
+    rf"reg|number plate|shifts|timetable|walk home)",
+    r"\bcheck (?:your|the|her|his|their) (?:wheel nuts|brakes|tyres|brake lines)",
+    r"\bcount(?:ing)? (?:your|her|his|their|the) days(?! off)\b",
+    r"\bnot long now\b",
+    r"\b(?:might|will|could|would) be (?:your|her|his|their|tgt s) last\b",
+    r"\b(?:will not|would not|never) see (?:the new year|christmas|another|next|the next)",
+    r"\b(?:will|would) not be safe\b|\bnot (?:be )?safe in (?:this|your|the) (?:town|city|area|constituency|street)",
+    r"\bit (?:will not|would not|is not going to) (?:just )?be (?:the |rubbish|words|paint)",
+    r"\bnext time it (?:will not|would not|is not going to) (?:just )?be\b",
+    r"\bstops being politics\b",
+    r"\b(?:the|your|her|his|their) (?:house|home|office|car|kids|family|wife|husband|surgery) (?:is|are) next\b",
+    r"\b(?:your|her|his|their) turn\b(?= [.,]|$)",
+    r"\b(?:when|if|once|wait till|wait until|see if) (?:i|we) (?:ever )?(?:catch|get hold of|get my hands on) "
+    r"(?:you|her|him|them|tgt)\b",
+    r"\b(?:find out|learn|see|remember) (?:exactly )?what happens to\b",
+    r"\b(?:got|has got|have got|is got|s got) it coming\b",
+    r"\b(?:you|they|the lads|the boys|we) (?:all )?know the rest\b",
+    r"\b(?:the lads|the boys|some people|my mates) (?:have been|are|were|been) asking (?:after|about) "
+    r"(?:you|her|him|them|tgt)",
+    rf"\b(?:you|they|she|he|tgt|{OWNED_THING}) (?:are|is) (?:all )?fair game\b",
+    r"\b(?:someone|somebody) (?:is going to|will|is gonna) get to (?:you|her|him|them|tgt)\b",
+    r"\b(?:you are|she is|he is|tgt is|they are) (?:at the )?top of (?:the|my|our) list\b",
+    r"\b(?:splash|bottle|drop|squirt|jar|cup|bit|dose|bucket) of (?:\w+ )?acid\b",
+    r"\bwonder who is (?:watching|behind|outside|waiting|following)",
+    r"\bmade it (?:very |so |too |really )?easy for (?:us|me)\b",
+    r"\beasy to (?:mount the (?:kerb|pavement)|run (?:you|her|him|them|tgt) (?:over|down)|get to (?:you|her|him))",
+    rf"\b(?:security|police|polis|bodyguards?|locks?|cameras|panic button) (?:{W} )?(?:will not|would not|can not) "
+    r"(?:help|save|stop)",
+    r"\bmore than (?:placards|leaflets|a petition|banners|words|signs|a placard)\b",
+    r"\bnot (?:be )?bringing (?:a petition|placards|leaflets|banners)\b",
+    r"\bwill not enjoy (?:it|the experience|what)",
+    rf"\b(?:attend|attending|turn up at|turning up at|visit|visiting) {POSSESSIVE} (?:home|house|front door)\b",
+    r"\bno cameras\b|\bone way in and one way out\b",
+    r"\bhope (?:you|she|he|they|tgt) can swim\b|\bhelp (?:you|her|him|them) in\b",
+    r"\b(?:sharpening|loading|oiling|saving|keeping) (?:something|one|a bullet|it) for (?:you|her|him|them|tgt)\b",
+    r"\b(?:your|her|his|their) stab vest\b",
+    rf"\b(?:another|next|the last) (?:mp|councillor|politician|member) (?:{W} )?(?:done in|got done|killed|stabbed|"
+    r"murdered|dead|that got|who got)",
+    r"\b(?:get|gets|got) (?:himself|herself|yourself|themselves) (?:a |some )?bodyguards?\b",
+    r"\bcareful what (?:you|she|he|they|tgt) (?:eat|drink|eats|drinks)\b",
+    r"\b(?:rat poison|novichok|arsenic|antifreeze|ricin|cyanide)\b(?=.*\b(?:you|your|tgt|her|him)\b)",
+    r"\b(?:till|until|before) (?:someone|somebody) (?:is|gets|s) hurt\b",
+    r"\b(?:would|will|be) (?:a )?(?:real )?(?:shame|pity)(?= [.,]|$)",
+    r"\b(?:getting|get|about to get|going to get) (?:very |really )?(?:dangerous|nasty|ugly|messy|painful)\b",
+    r"\b(?:canal|river|water|lake|reservoir|sea) is (?:very )?(?:deep|cold)\b",
+    r"\bbe found (?:under|in (?:a|the)|floating|face down|dead|hanging)\b",
+]
+
 MENACE_RULES: list[tuple[str, str, bool]] = [
+    ("implied_menace", "|".join(IMPLIED), False),
     # Menace without a word of violence.
     (
         "menace",
@@ -59,7 +123,8 @@ MENACE_RULES: list[tuple[str, str, bool]] = [
         rf"|\bget (?:what is|whats|what s) coming|\bgo the same way|\bend up like the"
         rf"|\ba lesson (?:{W} ){{0,2}}?(?:will not|would not|never) (?:get up|forget|recover)"
         rf"|\b(?:i|we) will see to it|\b(?:i|we) will be (?:the one )?(?:watching|waiting) (?:{W} )?(?:for you|outside|"
-        rf"in|across|behind|again)|\b(?:i|we) (?:am|are) waiting (?:across|outside|in|behind|for you)"
+        rf"in|across|behind|again|from|after|at the back|round the back|by (?:your|her|his|the) (?:car|door|gate))"
+        rf"|\b(?:i|we) (?:am|are) waiting (?:across|outside|in|behind|for you)"
         rf"|\bwaiting (?:in|outside|across) (?:your|her|his|their|the road|the street)"
         rf"|\bmore than (?:watch|look|talk)|\bi (?:have )?watched\b|\bbeen past (?:your|her|his|their) (?:house|"
         rf"home|flat|office)|\bnot driving past|\bwhat we have got planned|\bwhat we have planned"
@@ -84,7 +149,7 @@ MENACE_RULES: list[tuple[str, str, bool]] = [
         rf"|\blook(?:ing)? over (?:your|her|his|their) shoulder|\bleast expect it|\bsee it coming"
         rf"|\bknow what happens to (?:traitors|people like|grasses|snitches|those who|anyone who)"
         rf"|\bknow where to find (?:you|her|him|them|tgt)\b|\byour (?:time is|card is) (?:up|coming|marked)"
-        rf"|\bmarked (?:man|woman|men)\b|\bhit list|\btarget on (?:your|her|his|their) back|\bcount your days"
+        rf"|\bmarked (?:man|woman|men)\b|\bhit list|\btarget on (?:your|her|his|their) back"
         rf"|\bknow what hit (?:you|her|him|them)\b|\bsay your prayers|\bmake (?:your )?peace with"
         rf"|\b(?:last|final) warning|\b(?:we|i) (?:am|are) watching (?:you|her|him|them|tgt)\b"
         rf"|\bbeing watched\b|\bnot be around (?:much|for) (?:longer|long)|\b(?:find|found|finding) "

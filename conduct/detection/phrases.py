@@ -80,7 +80,8 @@ WEAPON = (
     r"(?:knife|knives|blade|blades|machete|sword|gun|guns|shotgun|rifle|pistol|firearm|bullet|bullets|ammo|"
     r"crowbar|brick|bricks|acid|bleach|petrol|noose|gallows|device|explosive|explosives|grenade|molotov|firebomb|"
     r"cleaver|taser|crossbow|drain cleaner|lighter fluid|armed|flammable|bodybag|body bag|"
-    r"(?:a|an|the|my|with|baseball|cricket|some|big) (?:axe|bomb|hammer|bat|rope|baseball bat|bottle of \w+))\b"
+    r"(?:a|an|the|my|with|baseball|cricket|some|big|claw|sledge|lump) "
+    r"(?:axe|bomb|hammer|bat|rope|baseball bat|bottle of \w+))\b"
 )
 INJURY = (
     r"(?:bullet|bullets|kicking|hiding|beating|battering|doing|thrashing|pasting|leathering|knife|blade|brick|"
@@ -102,7 +103,8 @@ PASSIVE_PHRASES = (
 # Where the target ends up.
 DESTINATION = (
     r"(?:in (?:a|an|the) (?:box|body bag|bodybag|coffin|grave|ground|morgue|ambulance|wheelchair|river|canal|mersey|"
-    r"hospital|boot|ditch|urn|incinerator)|in hospital|six feet under|face down|feet first|on a stretcher|carried out|"
+    r"hospital|boot|ditch|urn|incinerator|water|sea|channel|dock|docks)"
+    r"|in hospital|six feet under|face down|feet first|on a stretcher|carried out|"
     r"up in flames|out of (?:our|his|her|their|your) misery|out of the picture|(?:a )?pool of (?:\w+ )?blood|"
     r"pushing up daisies|sleeping with the fishes|concrete boots)"
 )

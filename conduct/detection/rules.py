@@ -76,6 +76,26 @@ def _reported(sentence: str, match: re.Match) -> bool:
     return bool(re.match(r"\s*(?:threat|threats)\b", sentence[match.end() :]))
 
 
+# MPs murdered for being MPs: named in a message to the target, a threat unless it is a tribute or a report.
+_MURDERED = re.compile(r"\b(?:jo cox|david amess|amess|airey neave|ian gow|birstall|leigh on sea)\b")
+_ADDRESSED = re.compile(r"\b(?:you|your|tgt|one more|next|as well|too|think on|easy|forgotten)\b")
+_TRIBUTE = re.compile(
+    r"\b(?:more in common|legacy|memory|memorial|tribute|thinking of|thank you|thanks|serving|rip|anniversary|vigil|"
+    r"condolences|great get together|foundation|inspired|inspiration|honour)\b"
+)
+# Menace that is neighbourliness ("we know where you live, we are your next door neighbours").
+_NEIGHBOURLY = re.compile(r"\b(?:neighbour|neighbours|next door|street party)\b")
+
+
+def _murdered_mp(whole: str) -> bool:
+    return bool(
+        _MURDERED.search(whole)
+        and _ADDRESSED.search(whole)
+        and not _TRIBUTE.search(whole)
+        and not REPORTED.search(whole)
+    )
+
+
 def fired(text: str) -> list[str]:
     """The names of the rules the canonical `text` (targets as "tgt") fires, in rule order."""
     names: list[str] = []
@@ -91,8 +111,12 @@ def fired(text: str) -> list[str]:
                     continue
                 if figurative(sentence, match):
                     continue
+                if name in ("menace", "implied_menace") and _NEIGHBOURLY.search(whole):
+                    continue
                 names.append(name)
                 break
+    if not names and _murdered_mp(whole):
+        names.append("murdered_mp")
     if not names and _WEAPON_ANYWHERE.search(whole) and _PERSON_ANYWHERE.search(whole):
         if _MENACE_MOOD.search(whole) and not REPORTED.search(whole):
             names.append("weapon")
