@@ -3,7 +3,8 @@
 - `normalise`: the canonical text (disguises, misspellings and contractions undone);
 - `targets`: who the evidence is aimed at (a complaint's target names and pronouns);
 - `lexicon`: officers' phrases and patterns, with the `{target}` placeholder;
-- `rules`: harm joined to a target with intent or incitement, menace, calls to act;
+- `rules`: harm joined to a target with intent or incitement, menace, calls to act
+  (built from `phrases`; the rules in `harm` and `menace`; idioms set aside by `idioms`);
 - `detector`: both together, one answer per (text, target), cached.
 
 conduct imports no other domain app: the complaint's targets arrive as a `Target`, and

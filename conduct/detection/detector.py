@@ -3,7 +3,9 @@
 `Detector.flag(text, target)` returns what the lexicon alone returned before it:
 (categories, worst severity, 0 when nothing matched). The lexicon gives its categories;
 the rules (`rules.fired`) add the threat category when the text joins harm to the
-target with intent, whether or not an officer ever wrote the phrase down. Intake,
+target with intent, whether or not an officer ever wrote the phrase down, and so does the
+classifier (`classifier`) when its score reaches the threshold chosen for it: rules OR
+classifier. Intake,
 the re-scan and officers' corrections all read the same flags, so this is the one code
 path that classifies evidence.
 
@@ -13,7 +15,7 @@ abuse waves repeat the same texts many times over.
 
 from dataclasses import dataclass, field
 
-from conduct.detection import rules
+from conduct.detection import classifier, rules
 from conduct.detection.lexicon import Entry, Lexicon
 from conduct.detection.normalise import canonical_tokens, lexicon_form
 from conduct.detection.targets import Target, mark
@@ -30,22 +32,25 @@ class Detector:
 
     lexicon: Lexicon
     structure: bool = True
+    learned: bool = True
     threat_severity: int = _CRITICAL
     _flags: dict = field(default_factory=dict, repr=False, compare=False)
     _names: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def load(cls, *, structure: bool = True) -> "Detector":
-        """The detector over the lexicon officers keep now."""
+    def load(cls, *, structure: bool = True, learned: bool = True) -> "Detector":
+        """The detector over the lexicon officers keep now (`learned`: with the classifier)."""
         from conduct.models import Category
 
         severity = Category.objects.filter(code=THREAT).values_list("default_severity", flat=True).first()
-        return cls(Lexicon.load(), structure=structure, threat_severity=severity or _CRITICAL)
+        return cls(Lexicon.load(), structure=structure, learned=learned, threat_severity=severity or _CRITICAL)
 
     @classmethod
-    def of_entries(cls, entries: list[Entry], *, structure: bool = True, legacy: bool = False) -> "Detector":
+    def of_entries(
+        cls, entries: list[Entry], *, structure: bool = True, learned: bool = True, legacy: bool = False
+    ) -> "Detector":
         """A detector over the given lexicon entries (the evaluation's baseline: the shipped lexicon, legacy)."""
-        return cls(Lexicon(entries, legacy=legacy), structure=structure)
+        return cls(Lexicon(entries, legacy=legacy), structure=structure, learned=learned)
 
     def flag(self, text: str, target: Target | None = None) -> tuple[list[str], int]:
         """(categories, worst severity or 0 when nothing matched) for `text` aimed at `target`."""
@@ -66,7 +71,11 @@ class Detector:
             "canonical": " ".join(tokens),
             "lexicon": self.lexicon.flag(text, target)[0],
             "rules": rules.fired(" ".join(tokens)) if self.structure else [],
+            "classifier": round(model.score(tokens), 3) if (model := self._model()) else None,
         }
+
+    def _model(self) -> classifier.Model | None:
+        return classifier.load() if self.learned and not self.lexicon.legacy else None
 
     def _marked(self, tokens: list[str], target: Target | None) -> list[str]:
         if target is None:
@@ -84,8 +93,15 @@ class Detector:
             tokens = canonical_tokens(text)
             marked = self._marked(tokens, target)
             found = self.lexicon.match(lexicon_form(tokens), lexicon_form(marked), target)
-            if self.structure and THREAT not in found and rules.fired(" ".join(marked)):
+            if THREAT not in found and self._threat(marked):
                 found[THREAT] = self.threat_severity
             severity = max(found.values(), default=0)
         ordered = sorted(found, key=lambda code: -found[code])
         return tuple(ordered), severity
+
+    def _threat(self, marked: list[str]) -> bool:
+        """The rules fire, or the classifier's score reaches its threshold."""
+        if self.structure and rules.fired(" ".join(marked)):
+            return True
+        model = self._model()
+        return model is not None and model.is_threat(marked)

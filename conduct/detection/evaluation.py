@@ -11,6 +11,7 @@ prints both; tests assert them.
 is the baseline the detector is measured against.
 """
 
+import hashlib
 import importlib
 import json
 from collections import Counter
@@ -24,6 +25,9 @@ from conduct.detection.targets import Target
 DATA = Path(__file__).resolve().parents[2] / "tests" / "conduct" / "data"
 DEV = DATA / "threat_eval_dev.jsonl"
 HELDOUT = DATA / "threat_eval_heldout.jsonl"
+# Written afterwards and independently, concentrating on threats that name no violent act.
+EXTRA_DEV = DATA / "threat_eval_extra_dev.jsonl"
+TUNE, CHECK = "tune", "check"
 _CRITICAL = 4
 _SEVERITY = {
     "threat_of_violence": 4,
@@ -43,6 +47,22 @@ _SEVERITY = {
 def load(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def half(row: dict) -> str:
+    """Which half of a development set a message falls in, fixed by a hash of its text: "tune" or "check".
+
+    The rules and the classifier are tuned on one half of the extra development set and
+    checked on the other, so the check half says how they do on messages they were not
+    written against.
+    """
+    digest = hashlib.sha256(row["text"].encode("utf-8")).digest()
+    return TUNE if digest[0] % 2 == 0 else CHECK
+
+
+def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(tuning half, check half) of `rows`."""
+    return [r for r in rows if half(r) == TUNE], [r for r in rows if half(r) == CHECK]
 
 
 def shipped_lexicon() -> list[Entry]:

@@ -42,7 +42,7 @@ HARM_VERBS = _forms(
     bottle bottled | sort sorted | deal dealt | take taken took | put | teach taught | do did done |
     set | throw threw thrown | push pushed | drop dropped | tune tuned | rough roughed | fill filled |
     knock knocked knocking | floor floored | batter | blow blown | gun gunned | mow mown |
-    visit visited | open opened | close closed | shut | wipe wiped | fix fixed
+    unalive unalived | visit visited | open opened | close closed | shut | wipe wiped | fix fixed
     """
 )
 # Of those, the ones that are violence on their own; the rest need their particle or object
@@ -57,7 +57,7 @@ PLAIN_HARM = {
         "kick", "hurt", "harm", "injure", "maim", "cripple", "rape", "assault", "attack", "knife", "glass",
         "shank", "slash", "slit", "gut", "butcher", "slaughter", "execute", "torture", "blind", "smash", "stomp",
         "headbutt", "whack", "deck", "leather", "lamp", "chib", "stone", "poison", "skin", "bash", "bottle",
-        "douse", "crucify", "acid", "gun",
+        "douse", "crucify", "acid", "gun", "unalive",
     }
     for form in forms
 }  # fmt: skip
@@ -78,7 +78,7 @@ HARM_PASSIVE = {
     "glassing", "bleeding", "kneecapping", "lynching", "burning", "torching", "tuned", "floored", "dragged",
     "sorted", "dealt", "eliminated", "silenced", "exterminated", "finished", "taken", "put", "run", "carried",
     "kicks", "beat", "bashing", "leathering", "pasting", "thrashing", "slapped", "jumped", "mugged", "bladed",
-    "chibbed", "stomped",
+    "chibbed", "stomped", "unalived",
 }  # fmt: skip
 # Injuries and beatings one "gets", "deserves" or "needs".
 INJURY_NOUNS = {

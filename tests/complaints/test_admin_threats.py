@@ -19,7 +19,7 @@ def wave():
     member = MemberFactory()
     IdentityFactory(member=member, platform="twitter", value="memberhandle")
     items = [row(1, "troll_a", THREAT, 1), row(2, "troll_a", THREAT, 2), row(3, "memberhandle", THREAT, 3)]
-    items.append(row(4, "troll_b", "saw your car outside the surgery again, same time next week", 4))
+    items.append(row(4, "troll_b", "nice new curtains at number 14. we noticed", 4))
     evidence_upload(complaint=complaint, items=items, rejected=[], actor=complaint.filed_by)
     return complaint
 

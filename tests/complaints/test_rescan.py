@@ -22,7 +22,7 @@ from tests.members.factories import IdentityFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-QUIET = "we will see about Lucy on saturday"  # no harm the detector knows of, until an officer says so
+QUIET = "we will see about Lucy at the selection meeting"  # no harm the detector knows of, until an officer says so
 ABUSE = "Lucy you are a disgrace"
 THREAT = "I will stab you Lucy"
 

@@ -187,7 +187,7 @@ def test_an_item_an_officer_finds_to_be_a_threat_alerts_once(
 ):
     [veiled, plain] = upload(
         complaint,
-        [("stranger1", "saw your car outside the surgery again. same time next saturday then"), ("stranger2", "hi")],
+        [("stranger1", "nice new curtains at number 14. we noticed"), ("stranger2", "hi")],
     )
     assert not veiled.threat
 

@@ -221,11 +221,11 @@ def classify(client, item, **payload):
 def missed(complaint, member_sender, received):
     """A threat the lexicon did not know, from a member, and abuse it flagged."""
     items = [
-        row(1, "memberhandle", "saw your car outside the surgery again, same time next week", 1),
+        row(1, "memberhandle", "nice new curtains at number 14. we noticed", 1),
         row(2, "memberhandle", "you are a disgrace to this party", 2),
     ]
     evidence_upload(complaint=complaint, items=items, rejected=[], actor=complaint.filed_by, now=received)
-    return Evidence.objects.get(text__contains="same time next week")
+    return Evidence.objects.get(text__contains="curtains at number 14")
 
 
 def test_an_officer_marks_a_missed_threat_and_everything_follows_at_once(missed, officer, client_for):
@@ -290,7 +290,7 @@ def test_a_case_opened_by_an_upload_carries_its_evidence_categories_from_the_sta
 
 
 def test_the_detector_is_measured_against_officers_decisions_in_the_stats(complaint, officer, auditor, client_for):
-    texts = [THREAT] * 4 + ["saw your car outside the surgery again, same time next week"] * 2 + [ABUSE]
+    texts = [THREAT] * 4 + ["nice new curtains at number 14. we noticed"] * 2 + [ABUSE]
     items = [row(n, f"s{n}", text, n) for n, text in enumerate(texts)]
     evidence_upload(complaint=complaint, items=items, rejected=[], actor=complaint.filed_by)
     evidence = list(Evidence.objects.filter(complaint=complaint).order_by("pk"))

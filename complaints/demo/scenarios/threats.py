@@ -81,7 +81,7 @@ def supplementary_referral(demo: Demo) -> None:
 
 
 def missed_threat_corrected(demo: Demo) -> None:
-    """A veiled threat the machine reads as nothing (it names no harm, only that the sender watches her):
+    """A veiled threat the machine reads as nothing (it names no harm, only that the sender watches her house):
     the officer marks it a threat, with a reason, and refers it to the police; the machine's own reading
     stays beside hers."""
     s = demo.staff
@@ -99,7 +99,7 @@ def missed_threat_corrected(demo: Demo) -> None:
     target = complaint.complainant.first_name
     veiled = _stranger(
         "quiet_neighbour_",
-        f"Saw your car outside the surgery again, {target}. Same time next Saturday, then.",
+        f"Nice new curtains at number 14, {target}. We noticed.",
         demo.at(2.1),
         201,
     )
@@ -112,7 +112,7 @@ def missed_threat_corrected(demo: Demo) -> None:
         actor=s.officer,
         threat=True,
         categories=["harassment"],
-        reason="Watches her car at the surgery and names the day of the next one: a veiled threat.",
+        reason="Names her house and says they watch it: a veiled threat.",
         now=demo.at(1.9),
     )
     complaint_record_police_referral(
