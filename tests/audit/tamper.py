@@ -23,7 +23,8 @@ POSTGRESQL_TRIGGERS = {
 
 @contextmanager
 def triggers_disabled():
-    """Disable the append-only triggers of the log and its checkpoints (as the database superuser would), then restore them."""
+    """Disable the append-only triggers of the log and its checkpoints (as the database superuser would),
+    then restore them."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # ALTER TABLE refuses to run while deferred foreign-key checks are pending.
