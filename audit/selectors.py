@@ -15,6 +15,11 @@ def checkpoint_list():
     return AuditCheckpoint.objects.annotate(stored_head=Subquery(stored)).order_by("id")
 
 
+def checkpoints_signed_between(date_from, date_to):
+    """The checkpoints signed on those days (local dates, both included), oldest first."""
+    return AuditCheckpoint.objects.filter(signed_at__date__range=(date_from, date_to)).order_by("id")
+
+
 READ_ACTIONS = ("case.read", "case.read_outside_team")
 
 
