@@ -507,3 +507,14 @@ def test_the_transparency_report_prints_the_quarters_heads_and_the_public_key(si
     rows = (tmp_path / "transparency-2026Q3.csv").read_text().splitlines()
     assert f"audit_checkpoint,2026-08-14T12:00:00Z,head,{events[-1].hash}" in rows
     assert f"audit_public_key,{in_quarter.key_id},ed25519,{published}" in rows
+
+
+def test_a_malformed_public_key_is_a_system_check_error(settings):
+    from audit.checks import public_keys_check
+
+    settings.AUDIT_PUBLIC_KEYS = ["not-base64!"]
+    [error] = public_keys_check()
+    assert (error.id, error.msg) == (
+        "audit.E001",
+        "AUDIT_PUBLIC_KEYS holds 'not-base64!', not the base64 of an Ed25519 public key.",
+    )
