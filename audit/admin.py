@@ -5,7 +5,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
-from audit.models import AuditEvent
+from audit.models import AuditCheckpoint, AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -36,6 +36,25 @@ class AuditEventAdmin(admin.ModelAdmin):
         return format_html("<pre>{}</pre>", json.dumps(obj.data, indent=2, sort_keys=True, ensure_ascii=False))
 
     # Nobody writes here, superusers included: the chain is written only by audit.services.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    """Signed checkpoints, browsable like the log; written only by `audit_checkpoint_sign`."""
+
+    list_display = ("id", "seq", "signed_at", "key_id", "head")
+    ordering = ("-id",)
+    fields = ("seq", "head", "signed_at", "key_id", "signature")
+    readonly_fields = fields
+
     def has_add_permission(self, request):
         return False
 

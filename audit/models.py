@@ -36,3 +36,24 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the chain's event `seq` had hash `head` at `signed_at`.
+
+    The signature is Ed25519 over `audit.signing.checkpoint_message(seq, head, signed_at)`
+    with the key whose fingerprint is `key_id`. Append-only like the log itself: the
+    database refuses UPDATE and DELETE (audit/migrations/0004).
+    """
+
+    seq = models.PositiveBigIntegerField(db_index=True)
+    head = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    signature = models.CharField(max_length=88, help_text="base64 of the 64-byte Ed25519 signature")
+    key_id = models.CharField(max_length=16, help_text="first 16 hex digits of SHA-256 of the raw public key")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"checkpoint {self.pk} at #{self.seq}"

@@ -1,10 +1,23 @@
+from django.db.models import OuterRef, Subquery
+
 from audit.events import Event
-from audit.models import AuditEvent
+from audit.models import AuditCheckpoint, AuditEvent
 
 
 def event_list():
     """The audit log, oldest first."""
     return AuditEvent.objects.select_related("actor").order_by("seq")
+
+
+def checkpoint_list():
+    """The signed checkpoints, oldest first, each with `stored_head`: the log's stored hash at its seq (or None)."""
+    stored = AuditEvent.objects.filter(seq=OuterRef("seq")).values("hash")[:1]
+    return AuditCheckpoint.objects.annotate(stored_head=Subquery(stored)).order_by("id")
+
+
+def checkpoints_signed_between(date_from, date_to):
+    """The checkpoints signed on those days (local dates, both included), oldest first."""
+    return AuditCheckpoint.objects.filter(signed_at__date__range=(date_from, date_to)).order_by("id")
 
 
 READ_ACTIONS = ("case.read", "case.read_outside_team")

@@ -303,6 +303,12 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# --- Signed audit checkpoints (audit/signing.py) --------------------------------------
+# The Ed25519 public keys a checkpoint's signature is checked against: base64 of the 32 raw
+# bytes, comma-separated (an old key stays listed while its checkpoints do). The private key
+# is never a setting: the signing process alone reads AUDIT_SIGNING_KEY_FILE or AUDIT_SIGNING_KEY.
+AUDIT_PUBLIC_KEYS = env.list("AUDIT_PUBLIC_KEYS", default=[])
+
 # --- Compliance clocks and limits (DESIGN.md §4 to §6); every number is a setting ----
 CONDUCT = {
     "ACKNOWLEDGE_DAYS": env.int("CONDUCT_ACKNOWLEDGE_DAYS", default=7),

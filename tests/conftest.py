@@ -146,7 +146,7 @@ def case_at(walker):
 
 
 def _audit_triggers(enable: bool) -> None:
-    """Set aside, or restore, the triggers that stop Django emptying the audit table between tests."""
+    """Set aside, or restore, the triggers that stop Django emptying the audit tables between tests."""
     from django.db import connection
 
     from tests.audit.tamper import SQLITE_TRIGGERS
@@ -155,11 +155,13 @@ def _audit_triggers(enable: bool) -> None:
         if connection.vendor == "postgresql":
             state = "ENABLE" if enable else "DISABLE"
             cursor.execute(f"ALTER TABLE audit_auditevent {state} TRIGGER audit_no_truncate")
+            cursor.execute(f"ALTER TABLE audit_auditcheckpoint {state} TRIGGER audit_checkpoint_no_truncate")
         elif enable:
             for name, sql in SQLITE_TRIGGERS.items():
                 cursor.execute(sql.replace(f"CREATE TRIGGER {name}", f"CREATE TRIGGER IF NOT EXISTS {name}"))
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_checkpoint_no_delete")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Auditors' view of the log: the events (JSON or CSV) and the chain's verification."""
+"""Auditors' view of the log: the events (JSON or CSV), the signed checkpoints and the chain's verification."""
 
 import json
 
@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 
 from audit import selectors
 from audit.events import audit_csv_export
-from audit.models import AuditEvent
+from audit.models import AuditCheckpoint, AuditEvent
 from audit.security import SecurityKind, security_event_list
 from audit.services import audit_verify
+from audit.signing import checkpoint_message, public_key_text, signature_check, trusted_keys
 from core import roles
 from core.csv import CSVExportMixin, CSVRenderer
 from core.filters import OrderedRangeMixin
@@ -141,16 +142,87 @@ class SecurityListApi(CSVExportMixin, generics.ListAPIView):
         return security_event_list()
 
 
+class CheckpointSerializer(serializers.ModelSerializer):
+    """A signed checkpoint, with the exact message signed and whether it holds against the keys and the log."""
+
+    message = serializers.SerializerMethodField(help_text="The exact UTF-8 text the signature covers.")
+    public_key = serializers.SerializerMethodField(help_text="The trusted public key (base64, raw) of key_id.")
+    signature_ok = serializers.SerializerMethodField(help_text="The signature verifies with a trusted key.")
+    head_in_log = serializers.SerializerMethodField(help_text="The log's stored hash at seq is the signed head.")
+    verifies = serializers.SerializerMethodField(help_text="signature_ok and head_in_log; /verify/ recomputes.")
+
+    class Meta:
+        model = AuditCheckpoint
+        fields = [
+            "id",
+            "seq",
+            "head",
+            "signed_at",
+            "signature",
+            "key_id",
+            "public_key",
+            "message",
+            "signature_ok",
+            "head_in_log",
+            "verifies",
+        ]
+
+    def _message(self, checkpoint) -> bytes:
+        return checkpoint_message(checkpoint.seq, checkpoint.head, checkpoint.signed_at)
+
+    def get_message(self, checkpoint) -> str:
+        return self._message(checkpoint).decode()
+
+    def get_public_key(self, checkpoint) -> str:
+        key = self.context["keys"].get(checkpoint.key_id)
+        return public_key_text(key) if key is not None else ""
+
+    def get_signature_ok(self, checkpoint) -> bool:
+        message = self._message(checkpoint)
+        return not signature_check(
+            self.context["keys"], key=checkpoint.key_id, signature=checkpoint.signature, message=message
+        )
+
+    def get_head_in_log(self, checkpoint) -> bool:
+        return checkpoint.stored_head == checkpoint.head
+
+    def get_verifies(self, checkpoint) -> bool:
+        return self.get_head_in_log(checkpoint) and self.get_signature_ok(checkpoint)
+
+
+class CheckpointListApi(CSVExportMixin, generics.ListAPIView):
+    """The signed checkpoints of the chain, oldest first, each with the message signed and whether it holds."""
+
+    on_export = audit_csv_export
+
+    permission_classes = [AUDIT_READERS]
+    renderer_classes = RENDERERS
+    serializer_class = CheckpointSerializer
+    pagination_class = IndexedPagination
+    csv_filename = "audit-checkpoints"
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "keys": trusted_keys()}
+
+    def get_queryset(self):
+        return selectors.checkpoint_list()
+
+
 class VerifySerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
+    ok = serializers.BooleanField(help_text="The chain and every checkpoint hold.")
     events = serializers.IntegerField()
     head = serializers.CharField()
     broken_seq = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
+    checkpoints = serializers.IntegerField(help_text="Signed checkpoints checked.")
+    checkpoints_ok = serializers.BooleanField(help_text="Each verifies with a trusted key and matches the chain.")
+    broken_checkpoint = serializers.IntegerField(allow_null=True, help_text="The id of the first that fails.")
+    checkpoint_reason = serializers.CharField(allow_blank=True, help_text="Why it fails, or that none is signed.")
 
 
 class VerifyApi(APIView):
-    """Recompute the hash chain: `ok`, the number of intact events and the head, or the first broken seq."""
+    """Recompute the hash chain and check every signed checkpoint: `ok`, the number of intact events and the
+    head, or the first broken seq; the checkpoints checked, or the first that fails."""
 
     permission_classes = [AUDIT_READERS]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]

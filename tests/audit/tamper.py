@@ -9,17 +9,28 @@ SQLITE_TRIGGERS = {
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END",
     "audit_no_delete": "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END",
+    "audit_checkpoint_no_update": "CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_auditcheckpoint "
+    "BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only: UPDATE refused'); END",
+    "audit_checkpoint_no_delete": "CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_auditcheckpoint "
+    "BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only: DELETE refused'); END",
+}
+# The row triggers on PostgreSQL, by table.
+POSTGRESQL_TRIGGERS = {
+    "audit_auditevent": "audit_no_update_delete",
+    "audit_auditcheckpoint": "audit_checkpoint_no_update_delete",
 }
 
 
 @contextmanager
 def triggers_disabled():
-    """Disable the append-only triggers (as the database superuser would), then restore them."""
+    """Disable the append-only triggers of the log and its checkpoints (as the database superuser would),
+    then restore them."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # ALTER TABLE refuses to run while deferred foreign-key checks are pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_update_delete")
+            for table, trigger in POSTGRESQL_TRIGGERS.items():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         else:
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER {name}")
@@ -28,7 +39,8 @@ def triggers_disabled():
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_update_delete")
+                for table, trigger in POSTGRESQL_TRIGGERS.items():
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
             else:
                 for sql in SQLITE_TRIGGERS.values():
                     cursor.execute(sql)

@@ -183,7 +183,8 @@ def test_verify_and_stats_answer_in_csv_too(client_for, auditor):
     verify = client.get("/api/audit/verify/?format=csv")
     assert verify.status_code == 200 and verify["Content-Type"].startswith("text/csv")
     lines = verify.content.decode().splitlines()
-    assert lines[0] == "ok,events,head,broken_seq,reason" and lines[1].startswith("True,")
+    assert lines[0] == "ok,events,head,broken_seq,reason,checkpoints,checkpoints_ok,broken_checkpoint,checkpoint_reason"
+    assert len(lines) == 2 and lines[1].startswith("True,")
     stats = client.get("/api/audit/stats/?format=csv&from=2026-01-01&to=2026-12-31")
     assert stats.status_code == 200
     rows = list(csv.DictReader(io.StringIO(stats.content.decode())))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.selectors import checkpoints_signed_between
+from audit.signing import public_key_text, signed_at_text, trusted_keys
 from complaints.stats import stats_compute
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         stats = stats_compute(date_from=start, date_to=end)
         md, rows = self._render(quarter, stats)
+        md, rows = self._render_checkpoints(md, rows, checkpoints_signed_between(start, end))
         (folder / f"transparency-{quarter}.md").write_text(md, encoding="utf-8")
         with open(folder / f"transparency-{quarter}.csv", "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
@@ -75,3 +78,33 @@ class Command(BaseCommand):
             lines.append(f"| {band['band']} | {band['count']} |")
             rows.append(("open_cases", band["band"], "count", band["count"]))
         return "\n".join(lines) + "\n", rows
+
+    def _render_checkpoints(self, md, rows, checkpoints):
+        """The audit chain's heads signed this quarter and the public keys that check them."""
+        lines = [
+            "",
+            "## Audit log checkpoints",
+            "",
+            "Each night the head of the audit log is signed with the party's Ed25519 key. Keep these heads: a "
+            "later copy of the log that does not reach the same hash at the same event has been rewritten. "
+            "Each signature covers the UTF-8 text `ru-audit-checkpoint-v1|<event>|<head>|<signed at, UTC>`.",
+            "",
+        ]
+        checkpoints = list(checkpoints)
+        if checkpoints:
+            lines += ["| signed at (UTC) | event | head | key id |", "|---|---|---|---|"]
+        else:
+            lines.append("No checkpoint was signed this quarter.")
+        for checkpoint in checkpoints:
+            signed = signed_at_text(checkpoint.signed_at)
+            lines.append(f"| {signed} | {checkpoint.seq} | `{checkpoint.head}` | {checkpoint.key_id} |")
+            rows += [
+                ("audit_checkpoint", signed, "seq", checkpoint.seq),
+                ("audit_checkpoint", signed, "head", checkpoint.head),
+                ("audit_checkpoint", signed, "key_id", checkpoint.key_id),
+            ]
+        keys = trusted_keys()
+        lines += ["", "Public keys (Ed25519, base64 of the 32 raw bytes):", ""]
+        lines += [f"- {kid}: `{public_key_text(key)}`" for kid, key in keys.items()] or ["- none configured"]
+        rows += [("audit_public_key", kid, "ed25519", public_key_text(key)) for kid, key in keys.items()]
+        return md + "\n".join(lines) + "\n", rows
