@@ -43,21 +43,28 @@ class SingleBeatScheduler(PersistentScheduler):
 
         if not settings.REDIS_URL:
             raise SchedulerLocked("celery beat needs REDIS_URL: the single-scheduler lock is held in Redis.")
-        import redis
-
-        self.lock_seconds = settings.BEAT_LOCK_SECONDS
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        self.lock = client.lock(settings.BEAT_LOCK_KEY, timeout=self.lock_seconds, blocking=False)
-        if not self.lock.acquire(token=f"{socket.gethostname()}:{os.getpid()}".encode()):
-            holder = client.get(settings.BEAT_LOCK_KEY)
-            raise SchedulerLocked(
-                f"Another celery beat is running ({(holder or b'?').decode()} holds {settings.BEAT_LOCK_KEY!r}); "
-                "only one scheduler may run at a time. This one exits."
-            )
-        log.info("beat: holding the scheduler lock %s", settings.BEAT_LOCK_KEY)
+        self.lock_key, self.lock_seconds = settings.BEAT_LOCK_KEY, settings.BEAT_LOCK_SECONDS
+        self.lock = None
         super().__init__(*args, **kwargs)
         # Tick often enough to renew the lock well before it expires.
         self.max_interval = min(self.max_interval, self.lock_seconds / 3)
+
+    def setup_schedule(self):
+        # Here, not in __init__: Celery also builds a lazy scheduler, never run, to print its banner.
+        import redis
+        from django.conf import settings
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        lock = client.lock(self.lock_key, timeout=self.lock_seconds, blocking=False)
+        if not lock.acquire(token=f"{socket.gethostname()}:{os.getpid()}".encode()):
+            holder = client.get(self.lock_key)
+            raise SchedulerLocked(
+                f"Another celery beat is running ({(holder or b'?').decode()} holds {self.lock_key!r}); "
+                "only one scheduler may run at a time. This one exits."
+            )
+        self.lock = lock
+        log.info("beat: holding the scheduler lock %s", self.lock_key)
+        super().setup_schedule()
 
     def tick(self, *args, **kwargs):
         from redis.exceptions import LockError
@@ -74,7 +81,8 @@ class SingleBeatScheduler(PersistentScheduler):
         super().close()
         from redis.exceptions import LockError
 
-        try:
-            self.lock.release()
-        except LockError:
-            pass
+        if self.lock is not None:
+            try:
+                self.lock.release()
+            except LockError:
+                pass
