@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -173,8 +174,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Evidence files, exports and reports go through Django's storage API: the file system under
+# MEDIA_ROOT by default, S3-compatible object storage (django-storages) when a bucket is named.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # Evidence is never public: every read goes through the app, or a short-lived signed URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -260,6 +281,58 @@ if PRODUCTION and any(
 
 # Sessions (admin and browsable API logins) live in the database, so every app server sees them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background work (Celery; see config/celery.py and core/tasks.py) -------------
+# With a broker, enqueued work and the schedule go to Celery workers; without one, tasks run in
+# the process that enqueued them, after commit, and nothing needs Redis.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True  # tasks write their results (rows, files); no result backend
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took and never acknowledged (it was killed) is delivered again after this
+# many seconds: it must exceed the longest task, or a slow task runs twice at once.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The clocks on a schedule (celery beat): reminders every SCHEDULE_REMINDERS_MINUTES, the daily
+# clocks, retention and the chain's verification at fixed local times ("HH:MM", TIME_ZONE).
+# Exactly one beat may run: it holds BEAT_LOCK_KEY in Redis while it does (config/celery.py).
+BEAT_LOCK_KEY = env.str("BEAT_LOCK_KEY", default="conduct:beat-lock")
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=90)
+CELERY_BEAT_SCHEDULER = "config.celery:SingleBeatScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(Path(tempfile.gettempdir()) / "conduct-celerybeat-schedule")
+)
+
+
+def _daily(variable: str, default: str) -> crontab:
+    hour, _, minute = env.str(variable, default=default).partition(":")
+    return crontab(hour=int(hour), minute=int(minute or 0))
+
+
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "complaints.tasks.reminders_send_task",
+        "schedule": crontab(minute=f"*/{env.int('SCHEDULE_REMINDERS_MINUTES', default=15)}"),
+    },
+    "apply-clocks": {"task": "complaints.tasks.clocks_apply_task", "schedule": _daily("SCHEDULE_CLOCKS_AT", "01:00")},
+    "apply-retention": {
+        "task": "complaints.tasks.retention_apply_task",
+        "schedule": _daily("SCHEDULE_RETENTION_AT", "02:00"),
+    },
+    "verify-audit": {"task": "audit.tasks.audit_verify_task", "schedule": _daily("SCHEDULE_VERIFY_AT", "03:00")},
+}
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,13 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+
+
+class TaskDone(models.Model):
+    """The key of a background run that finished (core.tasks.once): a later run with it skips."""
+
+    key = models.CharField(max_length=255, unique=True)
+    done_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key

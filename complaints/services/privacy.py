@@ -52,8 +52,9 @@ def _staff(user) -> str | None:
 # --- Subject access export --------------------------------------------------------------
 
 
-def subject_access_export(*, member: Member, actor) -> dict:
-    """Everything held about `member`, third parties redacted; the export is audited."""
+def subject_access_export(*, member: Member, actor, stored_as: str = "") -> dict:
+    """Everything held about `member`, third parties redacted; the export is audited (with the
+    storage name it is written to, `stored_as`, when a task writes it there)."""
     cases = list(
         Case.objects.filter(respondent=member)
         .select_related("complaint", "complaint__complainant", "code_version")
@@ -97,6 +98,7 @@ def subject_access_export(*, member: Member, actor) -> dict:
                 "cases": len(case_ids),
                 "complaints_made": len(export["complaints_made"]),
                 "evidence_items": len(export["evidence_sent"]),
+                **({"stored_as": stored_as} if stored_as else {}),
             },
         )
     return export
