@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _daily("SCHEDULE_RETENTION_AT", "02:00"),
     },
     "verify-audit": {"task": "audit.tasks.audit_verify_task", "schedule": _daily("SCHEDULE_VERIFY_AT", "03:00")},
+    "audit-checkpoint": {
+        "task": "audit.tasks.audit_checkpoint_task",
+        "schedule": _daily("SCHEDULE_CHECKPOINT_AT", "03:30"),
+    },
 }
 
 LOGGING = {

@@ -518,3 +518,20 @@ def test_a_malformed_public_key_is_a_system_check_error(settings):
         "audit.E001",
         "AUDIT_PUBLIC_KEYS holds 'not-base64!', not the base64 of an Ed25519 public key.",
     )
+
+
+def test_the_nightly_task_signs_once_per_head_and_does_nothing_without_a_key(signing_key):
+    from audit.tasks import audit_checkpoint_task
+
+    record_events(3)
+    first = audit_checkpoint_task()
+    again = audit_checkpoint_task()
+    assert first["signed"] is True and again == {"signed": False, "reason": f"event {first['seq']} is already signed"}
+    assert AuditCheckpoint.objects.count() == 1
+
+
+def test_the_nightly_task_without_a_key_signs_nothing():
+    from audit.tasks import audit_checkpoint_task
+
+    record_events(2)
+    assert audit_checkpoint_task()["signed"] is False and not AuditCheckpoint.objects.exists()

@@ -152,6 +152,7 @@ def test_every_scheduled_clock_is_a_registered_task(settings):
         "complaints.tasks.clocks_apply_task",
         "complaints.tasks.retention_apply_task",
         "audit.tasks.audit_verify_task",
+        "audit.tasks.audit_checkpoint_task",
     }
     assert scheduled <= set(tasks.TASKS)
     assert settings.CELERY_BEAT_SCHEDULE["send-reminders"]["schedule"].minute == set(range(0, 60, 15))
