@@ -173,11 +173,7 @@ class _Writer:
             rows_insert(Member, ("id", *self.member_columns), [(pk, *v) for pk, v in zip(ids, values, strict=True)])
             return ids
         rows_insert(Member, self.member_columns, values)
-        by_number = dict(
-            Member.objects.filter(membership_number__in=[row.number for row in rows]).values_list(
-                "membership_number", "pk"
-            )
-        )
+        by_number = dict(_ids_by_number([row.number for row in rows]))
         return [by_number[row.number] for row in rows]
 
     def add_identities(self, identities: list[Identity]) -> None:
@@ -187,6 +183,21 @@ class _Writer:
             self.identity_columns,
             [(i.member_id, i.kind, i.platform, i.value, i.normalised, now) for i in identities],
         )
+
+
+def _ids_by_number(numbers: list[str]) -> list[tuple[str, int]]:
+    """(membership number, id) of the members with these numbers, in one plain statement.
+
+    The ORM would prepare each of a chunk's numbers as a lookup value; they are strings already.
+    """
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('membership_number')}, {qn('id')} FROM {qn(Member._meta.db_table)} "
+        f"WHERE {qn('membership_number')} IN ({', '.join(['%s'] * len(numbers))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, numbers)
+        return cursor.fetchall()
 
 
 def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
@@ -213,7 +224,8 @@ def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
 
 def _store_chunk(rows: list[Row], places: _Places, writer: _Writer, result: ImportResult, now, actor=None) -> None:
     """Create, update or leave alone the members of one chunk, in a fixed number of queries."""
-    existing = {m.membership_number: m for m in Member.objects.filter(membership_number__in=[r.number for r in rows])}
+    found = _ids_by_number([r.number for r in rows])
+    existing = {m.membership_number: m for m in Member.objects.filter(pk__in=[pk for _, pk in found])} if found else {}
     current: dict[int, list[tuple]] = {}
     if existing:
         slots = Identity.objects.filter(member_id__in=[m.pk for m in existing.values()]).values_list(
