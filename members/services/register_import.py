@@ -281,40 +281,45 @@ def _store_chunk(rows: list[Row], places: _Places, writer: _Writer, result: Impo
 
 
 def _update_members(members: list[Member], now) -> None:
-    """UPDATE ... FROM (VALUES ...): one statement per batch, on SQLite (3.33+) and PostgreSQL.
+    """Write the imported fields of these members, and updated_at, in one statement per chunk.
 
-    QuerySet.bulk_update builds a CASE expression per field and row, which costs seconds per
-    thousand rows in Python and is quadratic in the database; this does the same write in
-    a fraction of the time.
+    PostgreSQL: UPDATE ... FROM (VALUES ...), one statement for up to ~6,000 rows (the protocol's
+    65,535 parameters). SQLite: one executemany of an UPDATE by id. QuerySet.bulk_update
+    builds a CASE expression per field and row, which costs seconds per thousand rows in
+    Python and is quadratic in the database.
     """
     qn = connection.ops.quote_name
     fields = [Member._meta.get_field(name) for name in ("id", *MEMBER_FIELDS)]
     columns = [f.column for f in fields]
-    if connection.vendor == "postgresql":
-        # Literal parameters in VALUES have no type of their own; a column of NULLs would be text.
-        def value_of(column, field):
-            return f"CAST(v.{qn(column)} AS {field.db_type(connection)})"
-    else:
-
-        def value_of(column, field):
-            return f"v.{qn(column)}"
-
     table = qn(Member._meta.db_table)
-    assignments = ", ".join(f"{qn(c)} = {value_of(c, f)}" for c, f in zip(columns[1:], fields[1:], strict=True))
     updated_at = Member._meta.get_field("updated_at")
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    batch = max(1, (connection.features.max_query_params or 10_000) // len(columns) - 1)
-    batch = min(batch, 1000)
     prepared_now = updated_at.get_db_prep_save(now, connection)
-    joined_on = Member._meta.get_field("joined_on")
+    adapt_date = connection.ops.adapt_datefield_value
+    attnames = [f.attname for f in fields]
+    joined_on = attnames.index("joined_on")
+
+    def values(m):
+        row = [getattr(m, name) for name in attnames]
+        row[joined_on] = adapt_date(row[joined_on])
+        return row
+
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{qn(c)} = %s" for c in columns[1:])
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments}, {qn(updated_at.column)} = %s WHERE {qn(columns[0])} = %s",
+                [(*row[1:], prepared_now, row[0]) for row in map(values, members)],
+            )
+            return
+        # Literal parameters in VALUES have no type of their own; a column of NULLs would be text.
+        assignments = ", ".join(
+            f"{qn(f.column)} = CAST(v.{qn(f.column)} AS {f.db_type(connection)})" for f in fields[1:]
+        )
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        batch = 65_535 // len(columns) - 1
         for start in range(0, len(members), batch):
             chunk = members[start : start + batch]
-            params = []
-            for m in chunk:
-                for field in fields:
-                    value = getattr(m, field.attname)
-                    params.append(joined_on.get_db_prep_save(value, connection) if field is joined_on else value)
+            params = [value for m in chunk for value in values(m)]
             params.append(prepared_now)
             cursor.execute(
                 f"WITH v ({', '.join(qn(c) for c in columns)}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
