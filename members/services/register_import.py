@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from audit.events import Event
 from audit.services import audit_record
+from core.bulk import rows_insert
 from members.models import Constituency, Identity, Member, Region
 from members.normalise import normalise
 from members.services.register_rows import COLUMNS, Row, RowError, parse_row
@@ -95,8 +97,107 @@ class _Places:
 
 
 def _identity(member_id: int, slot: tuple[str, str], value: str, normalised: str) -> Identity:
-    # bulk_create skips Identity.save(), which is what normally fills `normalised`.
-    return Identity(member_id=member_id, kind=slot[0], platform=slot[1], value=value, normalised=normalised)
+    """An identity the import writes, as the unsaved Identity handed to `identities_registered`.
+
+    Built as unpickling builds a model (no __init__, which costs more than writing the row);
+    the import fills `normalised` itself, as Identity.save() would. The written rows are
+    not read back, so the instances carry no primary key.
+    """
+    identity = _new_identity(Identity)
+    identity.__dict__.update(
+        _state=ModelState(), id=None, member_id=member_id, kind=slot[0], platform=slot[1], value=value,
+        normalised=normalised, created_at=None,
+    )  # fmt: skip
+    return identity
+
+
+_new_identity = Identity.__new__
+
+
+class _Writer:
+    """New members and their identities written as streams (core.bulk.rows_insert), not as models.
+
+    Every column is given: the imported fields from the row, the rest (standing, login,
+    affiliations...) as their model defaults, prepared once; created_at and updated_at are
+    the import's own time, as for every row it creates.
+    """
+
+    IMPORTED = ("membership_number", *MEMBER_FIELDS)
+
+    def __init__(self, now):
+        ops = connection.ops
+        self.adapt_date = ops.adapt_datefield_value
+        prepared_now = Member._meta.get_field("created_at").get_db_prep_save(now, connection)
+        rest = [
+            f
+            for f in Member._meta.concrete_fields
+            if not f.primary_key and f.attname not in self.IMPORTED and f.name not in ("created_at", "updated_at")
+        ]
+        self.member_columns = (*self.IMPORTED, *(f.attname for f in rest), "created_at", "updated_at")
+        defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
+        self.member_tail = (*defaults, prepared_now, prepared_now)
+        self.identity_columns = ("member_id", "kind", "platform", "value", "normalised", "created_at")
+        self.now = prepared_now
+        self.postgres = connection.vendor == "postgresql"
+        qn = connection.ops.quote_name
+        self.member_table = qn(Member._meta.db_table)
+        self.sequence = f"pg_get_serial_sequence('{Member._meta.db_table}', '{Member._meta.pk.column}')"
+
+    def member_values(self, row: Row, constituency_id) -> tuple:
+        f = row.fields
+        joined_on = f["joined_on"]
+        return (
+            row.number,
+            f["first_name"],
+            f["last_name"],
+            f["email"],
+            f["phone"],
+            constituency_id,
+            None if joined_on is None else self.adapt_date(joined_on),
+            f["status"],
+            f["offices"],
+            *self.member_tail,
+        )
+
+    def create(self, rows: list[Row], constituency_ids: list) -> list[int]:
+        """Insert these members (none of whose numbers exists yet); return their ids in row order.
+
+        PostgreSQL: ids are drawn from the table's sequence first, then one COPY. Elsewhere:
+        one executemany, then one read of the new ids by membership number.
+        """
+        values = [self.member_values(row, cid) for row, cid in zip(rows, constituency_ids, strict=True)]
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT nextval({self.sequence}) FROM generate_series(1, %s)", [len(rows)])
+                ids = [pk for (pk,) in cursor.fetchall()]
+            rows_insert(Member, ("id", *self.member_columns), [(pk, *v) for pk, v in zip(ids, values, strict=True)])
+            return ids
+        rows_insert(Member, self.member_columns, values)
+        by_number = dict(_ids_by_number([row.number for row in rows]))
+        return [by_number[row.number] for row in rows]
+
+    def add_identities(self, identities: list[Identity]) -> None:
+        now = self.now
+        rows_insert(
+            Identity,
+            self.identity_columns,
+            [(i.member_id, i.kind, i.platform, i.value, i.normalised, now) for i in identities],
+        )
+
+
+def _ids_by_number(numbers: list[str]) -> list[tuple[str, int]]:
+    """(membership number, id) of the members with these numbers, in one plain statement.
+
+    The ORM would prepare each of a chunk's numbers as a lookup value; they are strings already.
+    """
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('membership_number')}, {qn('id')} FROM {qn(Member._meta.db_table)} "
+        f"WHERE {qn('membership_number')} IN ({', '.join(['%s'] * len(numbers))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, numbers)
+        return cursor.fetchall()
 
 
 def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
@@ -121,9 +222,10 @@ def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
     return owned
 
 
-def _store_chunk(rows: list[Row], places: _Places, result: ImportResult, now, actor=None) -> None:
+def _store_chunk(rows: list[Row], places: _Places, writer: _Writer, result: ImportResult, now, actor=None) -> None:
     """Create, update or leave alone the members of one chunk, in a fixed number of queries."""
-    existing = {m.membership_number: m for m in Member.objects.filter(membership_number__in=[r.number for r in rows])}
+    found = _ids_by_number([r.number for r in rows])
+    existing = {m.membership_number: m for m in Member.objects.filter(pk__in=[pk for _, pk in found])} if found else {}
     current: dict[int, list[tuple]] = {}
     if existing:
         slots = Identity.objects.filter(member_id__in=[m.pk for m in existing.values()]).values_list(
@@ -132,14 +234,14 @@ def _store_chunk(rows: list[Row], places: _Places, result: ImportResult, now, ac
         for pk, member_id, kind, platform, normalised in slots:
             current.setdefault(member_id, []).append((pk, kind, platform, normalised))
 
-    new_members, new_rows, changed, add, remove = [], [], [], [], []
+    new_rows, new_places, changed, add, remove = [], [], [], [], []
     for row in rows:
-        values = dict(row.fields, constituency_id=places.constituency_id(row))
         member = existing.get(row.number)
         if member is None:
-            new_members.append(Member(membership_number=row.number, **values))
             new_rows.append(row)
+            new_places.append(places.constituency_id(row))
             continue
+        values = dict(row.fields, constituency_id=places.constituency_id(row))
         have = current.get(member.pk, [])
         owned = _owned_identities(member, have)
         wanted = {(slot[0], slot[1], normalised): value for slot, (value, normalised) in row.identities.items()}
@@ -159,12 +261,12 @@ def _store_chunk(rows: list[Row], places: _Places, result: ImportResult, now, ac
         else:
             result.unchanged += 1
 
-    if new_members:
-        Member.objects.bulk_create(new_members)
-        result.created += len(new_members)
-        for member, row in zip(new_members, new_rows, strict=True):
+    if new_rows:
+        ids = writer.create(new_rows, new_places)
+        result.created += len(new_rows)
+        for member_id, row in zip(ids, new_rows, strict=True):
             add.extend(
-                _identity(member.pk, slot, value, normalised) for slot, (value, normalised) in row.identities.items()
+                _identity(member_id, slot, value, normalised) for slot, (value, normalised) in row.identities.items()
             )
     if changed:
         _update_members(changed, now)
@@ -172,47 +274,52 @@ def _store_chunk(rows: list[Row], places: _Places, result: ImportResult, now, ac
         Identity.objects.filter(pk__in=remove).delete()
         result.identities_removed += len(remove)
     if add:
-        Identity.objects.bulk_create(add)
+        writer.add_identities(add)
         result.identities_created += len(add)
         # Evidence waiting on these senders is attributed by complaints (members.signals).
         identities_registered.send(sender=Identity, identities=add, actor=actor)
 
 
 def _update_members(members: list[Member], now) -> None:
-    """UPDATE ... FROM (VALUES ...): one statement per batch, on SQLite (3.33+) and PostgreSQL.
+    """Write the imported fields of these members, and updated_at, in one statement per chunk.
 
-    QuerySet.bulk_update builds a CASE expression per field and row, which costs seconds per
-    thousand rows in Python and is quadratic in the database; this does the same write in
-    a fraction of the time.
+    PostgreSQL: UPDATE ... FROM (VALUES ...), one statement for up to ~6,000 rows (the protocol's
+    65,535 parameters). SQLite: one executemany of an UPDATE by id. QuerySet.bulk_update
+    builds a CASE expression per field and row, which costs seconds per thousand rows in
+    Python and is quadratic in the database.
     """
     qn = connection.ops.quote_name
     fields = [Member._meta.get_field(name) for name in ("id", *MEMBER_FIELDS)]
     columns = [f.column for f in fields]
-    if connection.vendor == "postgresql":
-        # Literal parameters in VALUES have no type of their own; a column of NULLs would be text.
-        def value_of(column, field):
-            return f"CAST(v.{qn(column)} AS {field.db_type(connection)})"
-    else:
-
-        def value_of(column, field):
-            return f"v.{qn(column)}"
-
     table = qn(Member._meta.db_table)
-    assignments = ", ".join(f"{qn(c)} = {value_of(c, f)}" for c, f in zip(columns[1:], fields[1:], strict=True))
     updated_at = Member._meta.get_field("updated_at")
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    batch = max(1, (connection.features.max_query_params or 10_000) // len(columns) - 1)
-    batch = min(batch, 1000)
     prepared_now = updated_at.get_db_prep_save(now, connection)
-    joined_on = Member._meta.get_field("joined_on")
+    adapt_date = connection.ops.adapt_datefield_value
+    attnames = [f.attname for f in fields]
+    joined_on = attnames.index("joined_on")
+
+    def values(m):
+        row = [getattr(m, name) for name in attnames]
+        row[joined_on] = adapt_date(row[joined_on])
+        return row
+
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{qn(c)} = %s" for c in columns[1:])
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments}, {qn(updated_at.column)} = %s WHERE {qn(columns[0])} = %s",
+                [(*row[1:], prepared_now, row[0]) for row in map(values, members)],
+            )
+            return
+        # Literal parameters in VALUES have no type of their own; a column of NULLs would be text.
+        assignments = ", ".join(
+            f"{qn(f.column)} = CAST(v.{qn(f.column)} AS {f.db_type(connection)})" for f in fields[1:]
+        )
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        batch = 65_535 // len(columns) - 1
         for start in range(0, len(members), batch):
             chunk = members[start : start + batch]
-            params = []
-            for m in chunk:
-                for field in fields:
-                    value = getattr(m, field.attname)
-                    params.append(joined_on.get_db_prep_save(value, connection) if field is joined_on else value)
+            params = [value for m in chunk for value in values(m)]
             params.append(prepared_now)
             cursor.execute(
                 f"WITH v ({', '.join(qn(c) for c in columns)}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
@@ -222,8 +329,12 @@ def _update_members(members: list[Member], now) -> None:
             )
 
 
-def _row_digest_bytes(raw: dict) -> bytes:
-    return (json.dumps([raw.get(c) for c in COLUMNS], ensure_ascii=False) + "\n").encode()
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds on every call
+
+
+def _row_digest_text(raw: dict) -> str:
+    """One row's contribution to the import's digest: its columns as a JSON list, one line."""
+    return _JSON.encode([raw.get(c) for c in COLUMNS]) + "\n"
 
 
 def member_import_rows(
@@ -241,6 +352,7 @@ def member_import_rows(
     """
     result = ImportResult()
     digest = hashlib.sha256()
+    digested: list[str] = []  # this chunk's lines; hashing them joined gives the same digest as one by one
     seen: dict[str, int] = {}
     now = timezone.now()
 
@@ -250,19 +362,23 @@ def member_import_rows(
 
     with transaction.atomic():
         places = _Places(result)
+        writer = _Writer(now)
         pending: list[Row] = []
 
         def flush():
             kept = places.resolve(pending, reject)
             if kept:
-                _store_chunk(kept, places, result, now, actor)
+                _store_chunk(kept, places, writer, result, now, actor)
             pending.clear()
             if progress is not None:
                 progress(result.rows, total)
 
         for line, raw in rows:
             result.rows += 1
-            digest.update(_row_digest_bytes(raw))
+            digested.append(_row_digest_text(raw))
+            if len(digested) >= CHUNK:
+                digest.update("".join(digested).encode())
+                digested.clear()
             try:
                 row = parse_row(line, raw)
             except RowError as exc:
@@ -276,6 +392,7 @@ def member_import_rows(
             if len(pending) >= CHUNK:
                 flush()
         flush()
+        digest.update("".join(digested).encode())
         result.rejected.sort()
         result.digest = digest.hexdigest()
         audit_record(
