@@ -134,20 +134,20 @@ class Identity(models.Model):
         prefix = f"{self.platform}:" if self.platform else ""
         return f"{prefix}{self.normalised}"
 
-    def clean(self):
-        if self.kind == self.Kind.ACCOUNT_ID:
-            if not self.platform:
-                raise ValidationError({"platform": "An account id belongs to a platform: name it."})
-            if not normalise(self.kind, self.value, self.platform):
-                raise ValidationError({"value": "A platform account id is digits only (e.g. 1234567890)."})
+    def save(self, *args, **kwargs):
+        self.normalised = normalise(self.kind, self.value, self.platform)
+        if kwargs.get("update_fields") is not None and "value" in kwargs["update_fields"]:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"normalised"}
+        super().save(*args, **kwargs)
 
     @property
     def sender_key(self) -> str:
         """The key evidence from this identity carries (`kind:platform:normalised`)."""
         return identity_key(self.kind, self.platform, self.normalised)
 
-    def save(self, *args, **kwargs):
-        self.normalised = normalise(self.kind, self.value, self.platform)
-        if kwargs.get("update_fields") is not None and "value" in kwargs["update_fields"]:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"normalised"}
-        super().save(*args, **kwargs)
+    def clean(self):
+        if self.kind == self.Kind.ACCOUNT_ID:
+            if not self.platform:
+                raise ValidationError({"platform": "An account id belongs to a platform: name it."})
+            if not normalise(self.kind, self.value, self.platform):
+                raise ValidationError({"value": "A platform account id is digits only (e.g. 1234567890)."})
