@@ -51,6 +51,9 @@ class Event(StrEnum):
     EVIDENCE_ATTRIBUTE = "evidence.attribute"
     EVIDENCE_CLASSIFY = "evidence.classify"
     EVIDENCE_RESCAN = "evidence.rescan"
+    EVIDENCE_FILE_ATTACH = "evidence.file_attach"
+    EVIDENCE_FILE_READ = "evidence.file_read"
+    EVIDENCE_MAPPING_SAVE = "evidence.mapping_save"
     # Threats and the police: on the complaint, whoever sent them.
     COMPLAINT_POLICE_REFERRAL = "complaint.police_referral"
     COMPLAINT_POLICE_PACK = "complaint.police_pack"

@@ -400,6 +400,13 @@ CONDUCT = {
     "REJOIN_BAR_DAYS": env.int("CONDUCT_REJOIN_BAR_DAYS", default=5 * 365),
     "EVIDENCE_MAX_ITEMS": env.int("CONDUCT_EVIDENCE_MAX_ITEMS", default=50_000),
     "EVIDENCE_MAX_BYTES": env.int("CONDUCT_EVIDENCE_MAX_BYTES", default=32 * 1024 * 1024),
+    # A ZIP of e-mails: its members, and the bytes they unpack to (a ZIP bomb stops there).
+    "EVIDENCE_ZIP_MAX_MEMBERS": env.int("CONDUCT_EVIDENCE_ZIP_MAX_MEMBERS", default=50_000),
+    "EVIDENCE_ZIP_MAX_BYTES": env.int("CONDUCT_EVIDENCE_ZIP_MAX_BYTES", default=64 * 1024 * 1024),
+    # A native file attached to an item (screenshot, recording, PDF, e-mail).
+    "EVIDENCE_FILE_MAX_BYTES": env.int("CONDUCT_EVIDENCE_FILE_MAX_BYTES", default=25 * 1024 * 1024),
+    # Call logs: numbers without a country code are read as this region's (ISO 3166 code).
+    "PHONE_REGION": env.str("CONDUCT_PHONE_REGION", default="GB"),
     # Evidence items one member may upload in an hour (staff are not limited).
     "MEMBER_UPLOAD_ITEMS_PER_HOUR": env.int("CONDUCT_MEMBER_UPLOAD_ITEMS_PER_HOUR", default=100_000),
     # A case's severity follows its volume too: this many items make it at least medium / high.

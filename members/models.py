@@ -1,7 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from members.normalise import normalise
+
+
+def identity_key(kind: str, platform: str, normalised: str) -> str:
+    """`kind:platform:normalised`, the platform named only for kinds that belong to one."""
+    return f"{kind}:{platform if kind in Identity.PLATFORM_KINDS else ''}:{normalised}"
 
 
 class Region(models.Model):
@@ -84,12 +90,18 @@ class Member(models.Model):
 
 
 class Identity(models.Model):
-    """A handle, e-mail or phone number a member is known by, stored with its normal form."""
+    """A handle, platform account id, e-mail or phone number a member is known by, stored with its normal
+    form. A platform's numeric account id (what an X archive names senders by) sits beside the handle:
+    handles change, the id does not."""
 
     class Kind(models.TextChoices):
         HANDLE = "handle", "social handle"
+        ACCOUNT_ID = "account_id", "platform account id"
         EMAIL = "email", "e-mail"
         PHONE = "phone", "phone"
+
+    # Kinds that belong to one platform: their sender keys name it.
+    PLATFORM_KINDS = frozenset({Kind.HANDLE, Kind.ACCOUNT_ID})
 
     class Platform(models.TextChoices):
         NONE = "", "-"
@@ -127,3 +139,15 @@ class Identity(models.Model):
         if kwargs.get("update_fields") is not None and "value" in kwargs["update_fields"]:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"normalised"}
         super().save(*args, **kwargs)
+
+    @property
+    def sender_key(self) -> str:
+        """The key evidence from this identity carries (`kind:platform:normalised`)."""
+        return identity_key(self.kind, self.platform, self.normalised)
+
+    def clean(self):
+        if self.kind == self.Kind.ACCOUNT_ID:
+            if not self.platform:
+                raise ValidationError({"platform": "An account id belongs to a platform: name it."})
+            if not normalise(self.kind, self.value, self.platform):
+                raise ValidationError({"value": "A platform account id is digits only (e.g. 1234567890)."})

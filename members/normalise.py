@@ -79,7 +79,15 @@ def normalise_phone(value: str, default_country: str = "44") -> str:
     return "+" + default_country + digits
 
 
+def normalise_account_id(value: str) -> str:
+    """A platform's numeric account id: its digits, or empty when it holds anything else."""
+    value = _clean(value)
+    return value if value.isdigit() and value.isascii() else ""
+
+
 def normalise(kind: str, value: str, platform: str = "") -> str:
+    if kind == "account_id":
+        return normalise_account_id(value)
     if kind == "email":
         return normalise_email(value)
     if kind == "phone":

@@ -25,6 +25,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (evidence's native files) go to a folder of the test's own, never the project's."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(django_db_setup, django_db_blocker):
     """Throttle and lockout counters live in the cache (a database table unless REDIS_URL is set);
     each test starts with none."""

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import redirect
 
+from audit.events import Event
+from audit.mixins import AuditedModelAdmin
 from complaints import selectors
 from complaints.admin.common import ReadOnlyAdminMixin, scope_to_cases
 from complaints.models import (
@@ -11,6 +13,8 @@ from complaints.models import (
     Campaign,
     ConflictDeclaration,
     Decision,
+    EvidenceFile,
+    EvidenceMapping,
     InterimSuspension,
     PoliceReferral,
     Response,
@@ -196,3 +200,34 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
     def log_deletion(self, request, obj, object_repr):
         return None  # the service writes the audit event
+
+
+@admin.register(EvidenceMapping)
+class EvidenceMappingAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    """Officers add call-log column mappings; one in use is never changed (add a new one instead)."""
+
+    audit_names = {"add": Event.EVIDENCE_MAPPING_SAVE}
+    list_display = ("name", "description", "caller_column", "start_column", "start_format", "time_zone")
+    search_fields = ("name", "description")
+    exclude = ("created_by",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Native files, listed with their SHA-256; downloaded only through the API's audited view."""
+
+    list_display = ("evidence", "name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    list_select_related = ("evidence", "uploaded_by")
+    exclude = ("file",)  # no link to the stored file: reads go through the audited view
+    search_fields = ("sha256", "name")
+
+    def get_queryset(self, request):
+        # Conflicted staff do not see the files of complaints hidden from them.
+        return super().get_queryset(request).filter(evidence__complaint__in=selectors.complaint_list(user=request.user))

@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -87,11 +88,25 @@ class ComplaintDetailApi(APIView):
         return Response(s.ComplaintSerializer(complaint).data)
 
 
+class UploadFormatNegotiation(DefaultContentNegotiation):
+    """On an upload, `?format=` names the format of the file sent, not of the answer (always JSON)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if request.method != "POST":
+            return super().select_renderer(request, renderers, format_suffix)
+        for renderer in renderers:
+            if renderer.format == "json":
+                return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 class ComplaintEvidenceListApi(generics.ListAPIView):
     """GET: the evidence of one complaint, paginated (the complainant never sees attribution).
-    POST: a bulk upload (JSON array, or multipart CSV/NDJSON `file`), atomic unless `skip_invalid=true`."""
+    POST: a bulk upload (JSON array, or a multipart `file` in any format `intake.read_rows` reads),
+    atomic unless `skip_invalid=true`."""
 
     parser_classes = [intake.EvidenceJSONParser, MultiPartParser]
+    content_negotiation_class = UploadFormatNegotiation
 
     def get_serializer_class(self):
         if roles.has_role(self.request.user, roles.OFFICER) or roles.has_role(self.request.user, roles.AUDITOR):
@@ -113,6 +128,14 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
         },
         parameters=[
             OpenApiParameter("skip_invalid", bool, description="Store the valid rows and report the rejected ones."),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=list(intake.FORMATS),
+                description="The file's format; detected from its content when left out.",
+            ),
+            OpenApiParameter("mapping", str, description="A call log: the saved column mapping to read it with."),
+            OpenApiParameter("owner_id", str, description="An X archive: its owner's numeric account id."),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
         ],
         responses={201: s.UploadResultSerializer, 400: s.UploadResultSerializer, 413: None},

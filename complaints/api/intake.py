@@ -1,7 +1,11 @@
-"""Reading and validating a bulk evidence upload: a JSON array, or a CSV or NDJSON file.
+"""Reading and validating a bulk evidence upload: a JSON array, or a file (CSV, NDJSON, a JSON array,
+an mbox, a `.eml`, a ZIP of `.eml` files, an X archive's direct messages, a call log through a
+saved mapping; see complaints/api/sources.py for the last four).
 
-Validation is plain Python over dicts (25,000 rows in well under a second); every row's
-errors are collected, so the caller can reject the batch or store only the valid rows.
+Every reader yields rows as `(position in the source, raw row, native file or None)`, and
+every raw row, whatever its format, is checked by `validate_row`. Validation is plain
+Python over dicts (25,000 rows in well under a second); every row's errors are collected,
+so the caller can reject the batch or store only the valid rows.
 """
 
 import csv
@@ -9,6 +13,8 @@ import datetime as dt
 import io
 import json
 import re
+import sys
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +32,7 @@ FIELDS = {
     "author_name": 200,
     "author_email": 254,
     "author_phone": 40,
+    "author_account": 40,
     "url": 2000,
     "text": 20_000,
     "occurred_at": None,
@@ -36,6 +43,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # http(s)://host then /path, ?query or #fragment, in printable ASCII: a scheme urlsplit reads as
 # http(s) and a non-empty netloc without brackets, so no urlsplit is needed to accept it.
 _PLAIN_WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]+(?:[/?#][\x21-\x7e]*)?\Z")
+# An e-mail's url: RFC 2392's mid: scheme and the Message-ID, in printable ASCII.
+_MID_URL = re.compile(r"[Mm][Ii][Dd]:[\x21-\x7e]+\Z")
+# A file's fields are limited by the file's size, and each field by validate_row (a row error
+# with its row number); the csv module's own limit (128 KiB) would reject the whole file.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+FORMATS = ("json", "csv", "ndjson", "mbox", "eml", "zip", "x-dm")
 # (field, maximum length, whether surrounding blanks are dropped): the text is kept as sent.
 _RULES = tuple((name, max_length, name != "text") for name, max_length in FIELDS.items())
 
@@ -59,25 +72,112 @@ def check_size(request) -> None:
         raise PayloadTooLarge(f"The upload is larger than {max_bytes // (1024 * 1024)} MiB.")
 
 
-def read_rows(request) -> list:
-    """The raw rows of the upload, in order: at most the item limit, or 413 at the first row past it.
+@dataclass(frozen=True, slots=True)
+class Native:
+    """A row's native file, as the source held it (an e-mail's raw message): kept with its item."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def read_rows(request) -> list[tuple[int, object, Native | None]]:
+    """The upload's rows as (position in the source, raw row, native file or None), in order: at
+    most the item limit, or 413 at the first row past it.
 
     Files are read as a stream (CSV or NDJSON line by line, from the upload's temporary
-    file), and a JSON array element by element, so however small the rows, memory holds
-    the rows up to the limit and never the whole parsed file.
+    file; mbox message by message), and a JSON array element by element, so however small
+    the rows, memory holds the rows up to the limit and never the whole parsed file. The
+    format is `?format=` or detected from the content; `?mapping=NAME` reads a call log.
     """
+    from complaints.api import sources  # the readers of real-world sources build on this module
+
     max_items, max_bytes = _limits()
+    params = request.query_params
+    claimed = params.get("format", "").lower()
+    if claimed and claimed not in FORMATS:
+        raise ParseError(f"Unknown format '{claimed[:20]}'; one of: {', '.join(FORMATS)}.")
     upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
     if request.content_type.startswith("multipart/"):
         if upload is None:
-            raise ParseError("Send the evidence as a `file` field (CSV or NDJSON).")
+            raise ParseError("Send the evidence as a `file` field.")
         if upload.size > max_bytes:
             raise PayloadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MiB.")
-        return _capped(_read_file(upload), max_items)
+        head = upload.read(4096)
+        upload.seek(0)
+        if params.get("mapping"):
+            if claimed not in ("", "csv"):
+                raise ParseError("A call-log mapping reads a CSV file; `format` must be csv or left out.")
+            return _capped(sources.call_log_rows(upload, params["mapping"]), max_items)
+        found = detect_format(head, upload.name or "")
+        named = _NAMED_FORMATS.get((upload.name or "").lower().rpartition(".")[2], "")
+        if not claimed and named and named != found:
+            raise ParseError(f"The file is named .{named} but its content is not {named} (it reads as {found}).")
+        if claimed and claimed != found and not (claimed == "csv" and found not in ("zip", "mbox", "x-dm")):
+            raise ParseError(f"The file's content is not {claimed} (it reads as {found}).")
+        fmt = claimed or found
+        if fmt == "mbox":
+            rows = sources.mbox_rows(upload)
+        elif fmt == "eml":
+            rows = sources.eml_rows(upload)
+        elif fmt == "zip":
+            rows = sources.zip_rows(upload)
+        elif fmt == "x-dm":
+            rows = sources.x_dm_rows(upload, owner_id=params.get("owner_id", ""))
+        else:
+            rows = _read_file(upload, fmt)
+        return _capped(rows, max_items)
+    if claimed not in ("", "json"):
+        raise ParseError(f"A {claimed} upload is sent as a multipart `file`.")
     rows = request.data
     if not isinstance(rows, list):
         raise ParseError("Send a JSON array of evidence items, or a multipart `file`.")
-    return rows
+    return [(number, raw, None) for number, raw in enumerate(rows, start=1)]
+
+
+_HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]")
+_MAIL_HEADERS = (
+    b"received:",
+    b"return-path:",
+    b"from:",
+    b"to:",
+    b"date:",
+    b"subject:",
+    b"message-id:",
+    b"mime-version:",
+    b"delivered-to:",
+    b"x-",
+    b"content-type:",
+    b"reply-to:",
+    b"sender:",
+    b"dkim-signature:",
+    b"arc-",
+    b"authentication-results:",
+)
+
+
+# Names that promise a format the content must keep.
+_NAMED_FORMATS = {"eml": "eml", "mbox": "mbox", "zip": "zip"}
+
+
+def detect_format(head: bytes, name: str = "") -> str:
+    """The format of a file from its first bytes (and, between CSV and NDJSON, its name)."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    stripped = head.lstrip()
+    name = name.lower()
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"From "):
+        return "mbox"
+    if stripped.startswith(b"window.YTD."):
+        return "x-dm"
+    if _HEADER_LINE.match(head) and head.lower().startswith(_MAIL_HEADERS):
+        return "eml"
+    if stripped.startswith(b"["):
+        return "json"
+    if name.endswith((".ndjson", ".jsonl")) or (stripped.startswith(b"{") and not name.endswith(".csv")):
+        return "ndjson"
+    return "csv"
 
 
 class EvidenceJSONParser(JSONParser):
@@ -140,15 +240,26 @@ def _skip_blanks(text: str, position: int) -> int:
     return _BLANKS.match(text, position).end()
 
 
-def _read_file(upload):
-    """The upload's rows, read as a stream of text from its (temporary) file."""
-    head = upload.read(4096)
+def _read_file(upload, fmt: str):
+    """The rows of a CSV, NDJSON or JSON-array file, read as a stream of text from its (temporary) file."""
+    if fmt == "json":
+        try:
+            rows = json_array_rows(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ParseError("The file is not UTF-8 text.") from None
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(rows, list):
+            raise ParseError("The JSON file is not an array of evidence items.")
+        yield from ((number, raw, None) for number, raw in enumerate(rows, start=1))
+        return
+    if b"\x00" in upload.read(4096):
+        upload.seek(0)
+        raise ParseError(f"The file is not {fmt.upper()} text (it holds binary data).")
     upload.seek(0)
-    first = head.decode("utf-8-sig", errors="ignore").lstrip()[:1]
-    name = (upload.name or "").lower()
     text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
     try:
-        if name.endswith((".ndjson", ".jsonl")) or (first == "{" and not name.endswith(".csv")):
+        if fmt == "ndjson":
             yield from _ndjson_rows(text)
         else:
             yield from _csv_rows(text)
@@ -159,47 +270,78 @@ def _read_file(upload):
 
 
 def _ndjson_rows(text):
-    for number, line in enumerate(text, start=1):
+    number = 0
+    for line_number, line in enumerate(text, start=1):
         if not line.strip():
             continue
+        number += 1
         try:
-            yield json.loads(line)
+            yield number, json.loads(line), None
         except (ValueError, RecursionError):
-            yield _Unreadable(f"line {number} is not valid JSON")
+            yield number, _Unreadable(f"line {line_number} is not valid JSON"), None
 
 
-def _csv_rows(text):
+def csv_records(text, *, known: set | None = None, required=()):
+    """(header, rows) of a CSV stream: rows as (position, {column: cell}) with blank lines skipped,
+    or (position, _Unreadable) for a row the csv module cannot read, so one bad row is a row
+    error and the rows after it are still read. `known` refuses unknown columns, `required`
+    missing ones (400)."""
     reader = csv.reader(text)
     try:
         header = next(reader, [])
     except csv.Error as exc:
-        raise ParseError(f"The CSV file is malformed: {exc}.") from None
+        raise ParseError(f"The CSV file's header row is malformed: {exc}.") from None
     if not header:
         raise ParseError("The CSV file has no header row.")
-    unknown = sorted(set(header) - set(FIELDS))
-    if unknown:
-        raise ParseError(f"Unknown CSV column(s): {', '.join(unknown)}.")
-    missing = sorted({"channel", "occurred_at"} - set(header))
+    if known is not None:
+        unknown = sorted(set(header) - known)
+        if unknown:
+            raise ParseError(f"Unknown CSV column(s): {', '.join(unknown)}.")
+    missing = sorted(set(required) - set(header))
     if missing:
         raise ParseError(f"Missing CSV column(s): {', '.join(missing)}.")
-    # As csv.DictReader, without its cost per row: blank lines are skipped, cells past the
-    # header dropped, and columns a short row lacks are None.
-    width = len(header)
-    try:
-        for cells in reader:
+
+    def rows():
+        # As csv.DictReader, without its cost per row: blank lines are skipped, cells past the
+        # header dropped, and columns a short row lacks are None.
+        width = len(header)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                number += 1
+                yield number, _Unreadable(f"the row cannot be read as CSV: {exc}")
+                continue
             if not cells:
                 continue
+            number += 1
             row = dict(zip(header, cells, strict=False))
             if len(cells) < width:
                 row.update(dict.fromkeys(header[len(cells) :]))
-            yield row
-    except csv.Error as exc:
-        raise ParseError(f"The CSV file is malformed: {exc}.") from None
+            yield number, row
+
+    return header, rows()
+
+
+def _csv_rows(text):
+    _, rows = csv_records(text, known=set(FIELDS), required=("channel", "occurred_at"))
+    for number, row in rows:
+        yield number, row, None
 
 
 class _Unreadable:
+    """A row its reader could not make a dict of, and why: validate_row turns it into the row's error."""
+
+    __slots__ = ("reason",)
+
     def __init__(self, reason):
         self.reason = reason
+
+
+Unreadable = _Unreadable
 
 
 def validate_row(raw, *, latest: dt.datetime | None = None) -> tuple[dict | None, dict]:
@@ -239,7 +381,7 @@ def validate_row(raw, *, latest: dt.datetime | None = None) -> tuple[dict | None
             errors["channel"] = ["This field is required."]
         elif item["channel"] not in CHANNELS:
             errors["channel"] = [f"Unknown channel '{item['channel'][:40]}'."]
-    if "url" not in errors and item.get("url") and not _is_web_url(item["url"]):
+    if "url" not in errors and item.get("url") and not _is_web_url(item["url"]) and not _MID_URL.match(item["url"]):
         errors["url"] = ["Not a valid http(s) URL."]
     if "occurred_at" not in errors:
         when = _parse_time(item.get("occurred_at", ""), latest or timezone.now() + dt.timedelta(days=1))
@@ -279,13 +421,16 @@ def _parse_time(value: str, latest: dt.datetime):
 
 
 def validate_rows(rows: list) -> tuple[list[dict], list[dict]]:
-    """(valid items, rejected [{"row": n, "errors": {...}}]) with rows numbered from 1."""
+    """(valid items, rejected [{"row": n, "errors": {...}}]) from `read_rows`' rows, each rejected
+    row named by its position in the source. A valid item with a native file carries it as `native`."""
     valid, rejected = [], []
     latest = timezone.now() + dt.timedelta(days=1)
-    for number, raw in enumerate(rows, start=1):
+    for number, raw, native in rows:
         item, errors = validate_row(raw, latest=latest)
         if errors:
             rejected.append({"row": number, "errors": errors})
         else:
+            if native is not None:
+                item["native"] = native
             valid.append(item)
     return valid, rejected

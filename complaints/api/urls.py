@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.api import allegations, cases, complaints, police_pack, register, threats
+from complaints.api import allegations, cases, complaints, evidence_files, police_pack, register, threats
 
 urlpatterns = [
     path("complaints/", complaints.ComplaintListCreateApi.as_view(), name="complaint-list"),
@@ -8,6 +8,17 @@ urlpatterns = [
     path(
         "complaints/<str:reference>/evidence/", complaints.ComplaintEvidenceListApi.as_view(), name="complaint-evidence"
     ),
+    path(
+        "complaints/<str:reference>/evidence/<int:pk>/files/",
+        evidence_files.EvidenceFileCreateApi.as_view(),
+        name="evidence-files",
+    ),
+    path(
+        "complaints/<str:reference>/evidence/<int:pk>/files/<int:file_id>/",
+        evidence_files.EvidenceFileDownloadApi.as_view(),
+        name="evidence-file",
+    ),
+    path("evidence-mappings/", evidence_files.EvidenceMappingListCreateApi.as_view(), name="evidence-mappings"),
     path("complaints/<str:reference>/senders/", complaints.ComplaintSendersApi.as_view(), name="complaint-senders"),
     path("complaints/<str:reference>/threats/", threats.ComplaintThreatsApi.as_view(), name="complaint-threats"),
     path(

@@ -2,7 +2,7 @@
 
 from complaints.models.cases import Appeal, Case, Decision, InterimSuspension, Response, Sanction, sanctions_in_force_q
 from complaints.models.complaints import Campaign, Complaint
-from complaints.models.evidence import Evidence
+from complaints.models.evidence import Evidence, EvidenceFile, EvidenceMapping
 from complaints.models.records import ConflictDeclaration, MemberLoginChange, PoliceReferral, ReminderSent
 
 __all__ = [
@@ -13,6 +13,8 @@ __all__ = [
     "ConflictDeclaration",
     "Decision",
     "Evidence",
+    "EvidenceFile",
+    "EvidenceMapping",
     "InterimSuspension",
     "MemberLoginChange",
     "PoliceReferral",

@@ -44,6 +44,9 @@ class Evidence(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     author_email = models.CharField(max_length=254, blank=True)
     author_phone = models.CharField(max_length=40, blank=True)
+    author_account = models.CharField(
+        max_length=40, blank=True, help_text="The sender's numeric account id on the platform (X archives)."
+    )
     sender_key = models.CharField(
         max_length=320,
         blank=True,
@@ -95,3 +98,77 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+def _evidence_file_path(instance, filename):
+    # One folder per item; storage adds a suffix to a name already taken rather than overwrite it.
+    return f"evidence-files/{instance.evidence_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """An item's native file (an e-mail's raw message, a screenshot, a recording, a PDF), kept unaltered.
+
+    Stored through Django's storage API and never served from a public URL: downloads go
+    through a scoped, audited view. A row is never changed or its file replaced.
+    """
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255, help_text="The name it was sent with (display only).")
+    content_type = models.CharField(max_length=100, help_text="The type read from the content.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=_evidence_file_path, max_length=500)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evidence", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.sha256[:12]})"
+
+
+class EvidenceMapping(models.Model):
+    """A call-log export's columns, named once and chosen with `?mapping=NAME` on upload.
+
+    Each field names a column of the provider's CSV; the start time is read with
+    `start_format` (a `strptime` format, or `iso`) in `time_zone` when it carries none.
+    """
+
+    class DurationUnit(models.TextChoices):
+        SECONDS = "seconds", "seconds"
+        CLOCK = "clock", "h:mm:ss or m:ss"
+
+    name = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    caller_column = models.CharField(max_length=100, help_text="The caller's number.")
+    start_column = models.CharField(max_length=100, help_text="When the call started.")
+    start_format = models.CharField(max_length=60, default="iso", help_text="`iso`, or a strptime format.")
+    time_zone = models.CharField(max_length=60, default="Europe/London", help_text="Of times without an offset.")
+    duration_column = models.CharField(max_length=100, blank=True)
+    duration_unit = models.CharField(max_length=10, choices=DurationUnit.choices, default=DurationUnit.SECONDS)
+    direction_column = models.CharField(max_length=100, blank=True)
+    status_column = models.CharField(max_length=100, blank=True)
+    note_column = models.CharField(max_length=100, blank=True, help_text="A note or transcript.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def columns(self) -> dict[str, str]:
+        """{role: source column} for every column this mapping names."""
+        named = {
+            "caller": self.caller_column,
+            "start": self.start_column,
+            "duration": self.duration_column,
+            "direction": self.direction_column,
+            "status": self.status_column,
+            "note": self.note_column,
+        }
+        return {role: column for role, column in named.items() if column}

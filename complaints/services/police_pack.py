@@ -35,7 +35,7 @@ from audit.chain import GENESIS
 from audit.events import Event, object_event
 from audit.models import AuditEvent
 from complaints import workflow
-from complaints.models import Complaint, Evidence, PoliceReferral
+from complaints.models import Complaint, Evidence, EvidenceFile, PoliceReferral
 from complaints.selectors.threats import complaint_audit_q, police_clock, referral_list, threat_senders
 from conduct.models import Severity
 from core.csv import safe_cell
@@ -118,11 +118,11 @@ def threat_items(*, complaint: Complaint, referral: PoliceReferral | None = None
     return items.order_by("occurred_at", "pk")
 
 
-def _copy_native(name: str, pk: int, items_dir: Path) -> tuple[str, str] | None:
+def _copy_native(name: str, pk: int, items_dir: Path, *, storage=None, prefix: str = "") -> tuple[str, str] | None:
     """Copy an item's native file unaltered into the bag: (its path in the bag, its SHA-256), or None
     when storage no longer has it."""
-    storage = Evidence._meta.get_field("attachment").storage
-    filename = f"{pk}-{get_valid_filename(os.path.basename(name))}"
+    storage = storage or Evidence._meta.get_field("attachment").storage
+    filename = f"{pk}-{prefix}{get_valid_filename(os.path.basename(name))}"
     digest = hashlib.sha256()
     try:
         with storage.open(name, "rb") as source, open(items_dir / filename, "wb") as target:
@@ -143,11 +143,29 @@ def _write_items(complaint: Complaint, items, payload: Path) -> dict:
     with open(payload / "incident-log.csv", "w", newline="", encoding="utf-8") as log:
         writer = csv.writer(log)
         writer.writerow(INCIDENT_LOG_COLUMNS)
+        files_by_item: dict[int, list] = {}
+        for file_row in (
+            EvidenceFile.objects.filter(evidence__in=items.values("pk"))
+            .order_by("evidence_id", "pk")
+            .values("evidence_id", "pk", "file", "sha256")
+        ):
+            files_by_item.setdefault(file_row["evidence_id"], []).append(file_row)
+        file_storage = EvidenceFile._meta.get_field("file").storage
         for row in items.values(*_ITEM_COLUMNS).iterator(chunk_size=_CHUNK):
             pk = row["pk"]
             native = _copy_native(row["attachment"], pk, items_dir) if row["attachment"] else None
             if row["attachment"] and native is None:
                 missing.append(pk)
+            native_files = []
+            for file_row in files_by_item.get(pk, ()):
+                copied = _copy_native(
+                    file_row["file"], pk, items_dir, storage=file_storage, prefix=f"file{file_row['pk']}-"
+                )
+                if copied is None:
+                    missing.append(pk)
+                    continue
+                # Kept unaltered since upload: the copy's hash is the one recorded then.
+                native_files.append({"path": copied[0], "sha256": copied[1], "recorded_sha256": file_row["sha256"]})
             record = {
                 "id": pk,
                 "complaint": complaint.reference,
@@ -168,6 +186,8 @@ def _write_items(complaint: Complaint, items, payload: Path) -> dict:
                 "native_file": native[0] if native else None,
                 "native_sha256": native[1] if native else None,
             }
+            if native_files:  # only then: the records (and sha256) of items without files stay as they were
+                record["native_files"] = native_files
             body = canonical_record(record)
             (items_dir / f"{pk}.json").write_bytes(body)
             writer.writerow(

@@ -215,8 +215,10 @@ def _owned_identities(member: Member, current: list[tuple]) -> list[tuple]:
             mine = normalised == owned_email
         elif kind == Identity.Kind.PHONE:
             mine = normalised == owned_phone
-        else:
+        elif kind == Identity.Kind.HANDLE:
             mine = platform in (Identity.Platform.TWITTER, Identity.Platform.FACEBOOK)
+        else:  # account ids have no import column: only officers register them
+            mine = False
         if mine:
             owned.append((pk, kind, platform, normalised))
     return owned

@@ -13,11 +13,13 @@ a conflict with the respondent. Run with MATRIX_PRINT=1 to print the observed ta
 import os
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
 from complaints.demo.walker import Stage
 from complaints.models import ConflictDeclaration, Evidence
 from complaints.services.evidence import evidence_upload
+from complaints.services.evidence.files import evidence_file_attach
 from tests.complaints.factories import CaseFactory, ComplaintFactory
 from tests.members.factories import IdentityFactory, MemberFactory, UserFactory
 
@@ -44,6 +46,10 @@ EXPECTED = {
     ("complaint-detail", "get"): (401, 200, 404, 404, 200, 200, 404, 200),
     ("complaint-evidence", "get"): (401, 200, 404, 404, 200, 200, 404, 200),
     ("complaint-evidence", "post"): (401, 400, 404, 404, 400, 400, 404, 403),
+    ("evidence-files", "post"): (401, 400, 404, 404, 400, 403, 404, 403),
+    ("evidence-file", "get"): (401, 200, 404, 404, 200, 200, 404, 200),
+    ("evidence-mappings", "get"): (401, 403, 403, 200, 200, 403, 403, 403),
+    ("evidence-mappings", "post"): (401, 403, 403, 400, 400, 403, 403, 403),
     ("complaint-senders", "get"): (401, 403, 403, 404, 200, 403, 403, 403),
     ("complaint-threats", "get"): (401, 403, 403, 404, 200, 403, 403, 403),
     ("complaint-police-referrals", "post"): (401, 403, 403, 404, 400, 403, 403, 403),
@@ -100,6 +106,9 @@ def world(case_at, panel):
         "occurred_at": complaint.submitted_at,
     }
     evidence_upload(complaint=complaint, items=[threat], rejected=[], actor=complainant.user)
+    evidence = Evidence.objects.filter(complaint=complaint).first()
+    screenshot = SimpleUploadedFile("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    native = evidence_file_attach(evidence=evidence, upload=screenshot, actor=complainant.user)
     conflicted = UserFactory(roles=["officer"])
     ConflictDeclaration.objects.create(user=conflicted, member=respondent, reason="my brother")
     callers = {
@@ -114,7 +123,8 @@ def world(case_at, panel):
     }
     names = {
         "reference": None,  # filled per route: a complaint's or a case's
-        "pk": Evidence.objects.filter(complaint=complaint).first().pk,
+        "pk": evidence.pk,
+        "file_id": native.pk,
         "case_reference": case.reference,
         "membership_number": respondent.membership_number,
     }
@@ -125,7 +135,7 @@ def url_of(route: str, complaint, case, names) -> str:
     path = "/" + route
     reference = case.reference if route.startswith("api/cases/") else complaint.reference
     path = path.replace("<str:reference>", reference)
-    path = path.replace("<int:pk>", str(names["pk"]))
+    path = path.replace("<int:pk>", str(names["pk"])).replace("<int:file_id>", str(names["file_id"]))
     path = path.replace("<str:case_reference>", names["case_reference"])
     return path.replace("<str:membership_number>", names["membership_number"])
 

@@ -32,7 +32,7 @@ def members_for_senders(keys) -> dict[str, int]:
         values = sorted(values)
         for i in range(0, len(values), CHUNK):
             rows = Identity.objects.filter(kind=kind, normalised__in=values[i : i + CHUNK])
-            if kind == Identity.Kind.HANDLE:
+            if kind in Identity.PLATFORM_KINDS:
                 rows = rows.filter(platform=platform)
             for normalised, member_id in rows.values_list("normalised", "member_id").order_by("member_id"):
                 found.setdefault(f"{kind}:{platform}:{normalised}", member_id)
@@ -203,11 +203,7 @@ def evidence_attribute_waiting(*, identities, actor=None, now=None) -> int:
     """Attribute evidence waiting on unidentified senders to the members whose identities were just
     registered, opening (or reusing) one case per member per complaint. Returns items attributed."""
     now = now or timezone.now()
-    member_by_key = {
-        f"{i.kind}:{i.platform if i.kind == 'handle' else ''}:{i.normalised}": i.member_id
-        for i in identities
-        if i.normalised
-    }
+    member_by_key = {i.sender_key: i.member_id for i in identities if i.normalised}
     if not member_by_key:
         return 0
     keys = sorted(member_by_key)

@@ -6,12 +6,13 @@ import json
 import operator
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.events import Event
 from audit.services import audit_record
-from complaints.models import Complaint, Evidence
+from complaints.models import Complaint, Evidence, EvidenceFile
 from complaints.services.alerts import threats_alert
 from complaints.services.evidence.attribution import THREAT, cases_for_members, cases_refresh, members_for_senders
 from complaints.services.evidence.campaigns import campaigns_detect
@@ -74,6 +75,7 @@ def evidence_ingest(
             item.get("author_handle"),
             item.get("author_email"),
             item.get("author_phone"),
+            item.get("author_account"),
         )
         key = keys_by_sender.get(sender)
         if key is None:
@@ -133,6 +135,7 @@ def evidence_ingest(
                 "author_name": item.get("author_name", ""),
                 "author_email": item.get("author_email", ""),
                 "author_phone": item.get("author_phone", ""),
+                "author_account": item.get("author_account", ""),
                 "sender_key": key,
                 "url": item.get("url", ""),
                 "url_canonical": url_c,
@@ -154,6 +157,9 @@ def evidence_ingest(
         rows[index]["campaign_id"] = campaign.pk
     evidence_insert(rows)
     result.created = len(rows)
+    natives = [(p[3], p[0]["native"]) for p in prepared if p[0].get("native") is not None]
+    if natives:
+        evidence_natives_store(complaint=complaint, natives=natives, actor=actor)
     if result.threats:
         # The insert returns no ids: this batch's threats are the complaint's threats held since `now`.
         found = Evidence.objects.filter(complaint=complaint, threat=True, threat_since=now).order_by("pk")
@@ -184,6 +190,7 @@ _PLAIN_COLUMNS = (
     "author_name",
     "author_email",
     "author_phone",
+    "author_account",
     "sender_key",
     "url",
     "url_canonical",
@@ -244,6 +251,33 @@ def evidence_insert(rows: list[dict]) -> None:
         else:
             placeholders = ", ".join(["%s"] * (len(_PLAIN_COLUMNS) + len(_ADAPTED_COLUMNS)))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+def evidence_natives_store(*, complaint: Complaint, natives: list[tuple[str, object]], actor) -> None:
+    """Keep each new item's native file (an e-mail's raw message) through storage, with its SHA-256:
+    one query for the items' ids, one insert for the file rows, however many items."""
+    ids = {}
+    batch = CHUNK if connection.features.max_query_params else 10 * CHUNK
+    hashes = [h for h, _ in natives]
+    for i in range(0, len(hashes), batch):
+        ids.update(
+            Evidence.objects.filter(complaint=complaint, content_hash__in=hashes[i : i + batch]).values_list(
+                "content_hash", "pk"
+            )
+        )
+    files = []
+    for h, native in natives:
+        record = EvidenceFile(
+            evidence_id=ids[h],
+            name=native.name,
+            content_type=native.content_type,
+            size=len(native.data),
+            sha256=hashlib.sha256(native.data).hexdigest(),
+            uploaded_by=actor,
+        )
+        record.file.save(native.name, ContentFile(native.data), save=False)
+        files.append(record)
+    EvidenceFile.objects.bulk_create(files, batch_size=CHUNK)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from conduct.detection.normalise import normalise_text
-from members.normalise import PLATFORMS, normalise_email, normalise_handle, normalise_phone
+from members.normalise import PLATFORMS, normalise_account_id, normalise_email, normalise_handle, normalise_phone
 
 CHUNK = 500
 
@@ -33,6 +33,8 @@ def canonical_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
+    if url[:4].lower() == "mid:":  # an e-mail's Message-ID (RFC 2392): one spelling already
+        return "mid:" + url[4:]
     plain = _PLAIN_URL.match(url)
     if plain:
         host, path, query = plain[1].lower(), plain[2], ""
@@ -55,6 +57,10 @@ def canonical_url(url: str) -> str:
 def sender_key(item: dict) -> str:
     """The sender's normal form, `kind:platform:value`; empty when the item names nobody."""
     channel = item.get("channel", "")
+    if item.get("author_account") and channel in PLATFORMS:  # an account id outlives handle changes
+        value = normalise_account_id(item["author_account"])
+        if value:
+            return f"account_id:{channel}:{value}"
     if item.get("author_handle"):
         platform = channel if channel in PLATFORMS else ""
         value = normalise_handle(item["author_handle"], platform)
