@@ -36,6 +36,17 @@ from complaints.services.standing import sanctions_mark_spent
 log = logging.getLogger(__name__)
 
 OVERDUE = "overdue"
+# The kinds of deadline the reminders watch, in words.
+POLICE, ACKNOWLEDGEMENT, RESPONSE, DECISION, INTERIM_REVIEW = (
+    "police", "acknowledgement", "response", "decision", "interim_review"
+)  # fmt: skip
+KINDS = {
+    POLICE: "Police-referral decision",
+    ACKNOWLEDGEMENT: "Acknowledgement",
+    RESPONSE: "Respondent's response",
+    DECISION: "Decision",
+    INTERIM_REVIEW: "Interim suspension review",
+}
 # The statuses in which a decision is still awaited (as `overdue_q` counts them).
 AWAITING_DECISION = (Case.Status.RECEIVED, Case.Status.INVESTIGATION, Case.Status.AWAITING_RESPONSE, Case.Status.PANEL)
 _KEY_CHUNK = 500
@@ -95,6 +106,9 @@ class Deadline:
     due: dt.datetime
     leads: tuple[dt.timedelta, ...]
     recipients: tuple
+    kind: str = ""  # one of KINDS
+    complaint: str = ""  # the complaint's reference
+    case: str = ""  # the case's reference, when the deadline is on one case
 
     def stage(self, now: dt.datetime) -> str | None:
         """The latest stage reached: "overdue" once passed, else the shortest lead reached, else None."""
@@ -132,11 +146,13 @@ def _one_officer(officers: int, unowned: int, officer_id):
     return officer_id if officers == 1 and not unowned else None
 
 
-def _police_deadlines(now, people: _Recipients) -> list[Deadline]:
-    """The complaints' running police clocks, whoever sent the threats (one query, two when reached)."""
+def _police_deadlines(now, people: _Recipients, within: dt.timedelta | None = None) -> list[Deadline]:
+    """The complaints' running police clocks, whoever sent the threats, due by `now + within` (by
+    default the earliest reminder lead): one query, two when reached."""
     leads = tuple(sorted((dt.timedelta(hours=h) for h in _conf("POLICE_REMINDER_LEADS_HOURS")), reverse=True))
     earliest = leads[0] if leads else dt.timedelta(0)
-    clocks = [c for c in clocks_running(now=now) if now >= c["due"] - earliest]
+    window = earliest if within is None else within
+    clocks = [c for c in clocks_running(now=now) if now >= c["due"] - window]
     if not clocks:
         return []
     owners = {
@@ -164,6 +180,8 @@ def _police_deadlines(now, people: _Recipients) -> list[Deadline]:
                 due=clock["due"],
                 leads=leads,
                 recipients=people.of(_one_officer(row["officers"], row["unowned"], row["officer"])),
+                kind=POLICE,
+                complaint=clock["reference"],
             )
         )
     return deadlines
@@ -191,6 +209,8 @@ def _acknowledgement_deadlines(now, lead, people: _Recipients) -> list[Deadline]
             due=c.acknowledge_due,
             leads=(lead,),
             recipients=people.of(_one_officer(c.officers, c.unowned, c.officer)),
+            kind=ACKNOWLEDGEMENT,
+            complaint=c.reference,
         )
         for c in complaints
     ]
@@ -205,7 +225,14 @@ def _case_deadlines(now, lead, people: _Recipients) -> list[Deadline]:
             | Q(status__in=AWAITING_DECISION, complaint__acknowledged_at__lte=now + lead - decision_days)
         )
         .select_related("complaint")
-        .only("reference", "status", "response_due", "assigned_to_id", "complaint__acknowledged_at")
+        .only(
+            "reference",
+            "status",
+            "response_due",
+            "assigned_to_id",
+            "complaint__reference",
+            "complaint__acknowledged_at",
+        )
         .order_by("pk")
     )
     deadlines = []
@@ -213,46 +240,61 @@ def _case_deadlines(now, lead, people: _Recipients) -> list[Deadline]:
         recipients = people.of(case.assigned_to_id)
         due = {}
         if case.status == Case.Status.AWAITING_RESPONSE and case.response_due is not None:
-            due["response_due"] = ("Respondent's response", case.response_due)
+            due["response_due"] = (RESPONSE, case.response_due)
         acknowledged = case.complaint.acknowledged_at
         if case.status in AWAITING_DECISION and acknowledged is not None:
-            due["decide_by"] = ("Decision", acknowledged + decision_days)
-        for what, (label, moment) in due.items():
+            due["decide_by"] = (DECISION, acknowledged + decision_days)
+        for what, (kind, moment) in due.items():
             deadlines.append(
                 Deadline(
                     key=f"case:{case.reference}:{what}:{_stamp(moment)}",
-                    label=label,
+                    label=KINDS[kind],
                     subject=f"case {case.reference}",
                     due=moment,
                     leads=(lead,),
                     recipients=recipients,
+                    kind=kind,
+                    complaint=case.complaint.reference,
+                    case=case.reference,
                 )
             )
     return deadlines
 
 
+def _interim_suspensions(now, lead):
+    """Open interim suspensions whose review falls due by `now + lead`, or that have run too long."""
+    long_running = dt.timedelta(days=_conf("INTERIM_LONG_DAYS"))
+    return (
+        InterimSuspension.objects.filter(lifted_at__isnull=True)
+        .filter(Q(next_review_due__lte=now + lead) | Q(imposed_at__lt=now - long_running))
+        .select_related("case__complaint")
+        .order_by("pk")
+    )
+
+
+def _interim_review(suspension, lead, recipients) -> Deadline:
+    reference = suspension.case.reference
+    return Deadline(
+        key=f"interim:{reference}:review_due:{_stamp(suspension.next_review_due)}",
+        label=KINDS[INTERIM_REVIEW],
+        subject=f"case {reference}",
+        due=suspension.next_review_due,
+        leads=(lead,),
+        recipients=recipients,
+        kind=INTERIM_REVIEW,
+        complaint=suspension.case.complaint.reference,
+        case=reference,
+    )
+
+
 def _interim_reminders(now, lead, people: _Recipients) -> list[Reminder]:
     """Interim suspensions: each review ahead and when overdue; once, one that has run too long (one query)."""
     long_running = dt.timedelta(days=_conf("INTERIM_LONG_DAYS"))
-    suspensions = (
-        InterimSuspension.objects.filter(lifted_at__isnull=True)
-        .filter(Q(next_review_due__lte=now + lead) | Q(imposed_at__lt=now - long_running))
-        .select_related("case")
-        .order_by("pk")
-    )
     reminders = []
-    for suspension in suspensions:
+    for suspension in _interim_suspensions(now, lead):
         reference = suspension.case.reference
         recipients = people.of(suspension.case.assigned_to_id)
-        review = Deadline(
-            key=f"interim:{reference}:review_due:{_stamp(suspension.next_review_due)}",
-            label="Interim suspension review",
-            subject=f"case {reference}",
-            due=suspension.next_review_due,
-            leads=(lead,),
-            recipients=recipients,
-        )
-        reminders += review.reminders(now)
+        reminders += _interim_review(suspension, lead, recipients).reminders(now)
         if suspension.long_running(now):
             line = (
                 f"Interim suspension on case {reference}: in place since {local_time(suspension.imposed_at)}, "
@@ -299,6 +341,25 @@ def reminders_due(*, now=None) -> list[Reminder]:
     ]
     reminders = [reminder for deadline in deadlines for reminder in deadline.reminders(now)]
     return reminders + _interim_reminders(now, lead, people) + _panel_reminders()
+
+
+def deadlines_due(*, now=None, within: dt.timedelta = dt.timedelta(days=7)) -> list[Deadline]:
+    """Every deadline the reminders watch that falls due by `now + within`, overdue ones included,
+    earliest first: the reminders' own rule, read by the officers' dashboard and the case list's
+    "due" filter (a fixed number of queries)."""
+    now = now or timezone.now()
+    people = _Recipients()
+    deadlines = [
+        *_police_deadlines(now, people, within),
+        *_acknowledgement_deadlines(now, within, people),
+        *_case_deadlines(now, within, people),
+        *(
+            _interim_review(suspension, within, ())
+            for suspension in _interim_suspensions(now, within)
+            if suspension.next_review_due <= now + within
+        ),
+    ]
+    return sorted(deadlines, key=lambda d: (d.due, d.key))
 
 
 def _sent_keys(keys: list[str]) -> set[str]:
