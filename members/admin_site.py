@@ -47,6 +47,16 @@ def verified(request) -> bool:
 
 
 class ConductAdminSite(admin.AdminSite):
+    # The landing page's panels: set by the app that owns them (members imports no domain app), as
+    # `dashboard(request) -> dict` of template context; its template extends admin/index.html.
+    dashboard = None
+
+    def index(self, request, extra_context=None):
+        context = dict(extra_context or {})
+        if self.dashboard is not None:
+            context.update(self.dashboard(request))
+        return super().index(request, context)
+
     def has_permission(self, request):
         return super().has_permission(request) and verified(request)
 

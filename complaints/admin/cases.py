@@ -8,7 +8,7 @@ of any rule.
 """
 
 from django.contrib import admin
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -27,9 +27,17 @@ from complaints.admin.case_inlines import (
     ResponseInline,
 )
 from complaints.admin.common import _admin_link, _data_display, _status_change, scope_to_cases
-from complaints.models import Campaign, Case
-from complaints.selectors.threats import case_referral_made
+from complaints.models import Campaign, Case, Decision
+from complaints.selectors import workbench
+from complaints.selectors.threats import case_referral_made_exists
 from complaints.services import cases as case_services
+from complaints.services.clocks import KINDS, local_time
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -47,21 +55,83 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DueFilter(admin.SimpleListFilter):
+    """What the reminders count as overdue, due today or due this week (optionally of one kind:
+    "today:decision"), as the dashboard counts it."""
+
+    title = "deadline"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return list(workbench.BUCKETS.items())
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        bucket, _, kind = self.value().partition(":")
+        if bucket not in workbench.BUCKETS or (kind and kind not in KINDS):
+            return queryset.none()
+        return queryset.filter(workbench.deadline_cases_q(workbench.deadlines_in(bucket, kind=kind or None)))
+
+    def choices(self, changelist):
+        yield from super().choices(changelist)
+        bucket, _, kind = (self.value() or "").partition(":")
+        if kind in KINDS:
+            # A kind chosen on the dashboard: say so, as a selected choice of its own.
+            yield {
+                "selected": True,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+                "display": f"{KINDS[kind]} {workbench.BUCKETS.get(bucket, '')} (clear)",
+            }
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "my cases"), ("nobody", "nobody (open cases)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True, status__in=Case.OPEN_STATUSES)
+        return queryset
+
+
+class AwaitingFilter(admin.SimpleListFilter):
+    title = "awaiting me"
+    parameter_name = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return [("decision", "awaiting my decision"), ("confirmation", "awaiting my confirmation")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "decision":
+            return queryset.filter(pk__in=Case.objects.filter(workbench.awaiting_decision_q(request.user)).values("pk"))
+        if self.value() == "confirmation":
+            return queryset.filter(
+                pk__in=Case.objects.filter(workbench.awaiting_confirmation_q(request.user)).values("pk")
+            )
+        return queryset
+
+
 @admin.register(Case)
 class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
+    # Fits 1400 px: when the case was opened is on its page; "overdue" is the deadline column in red.
     list_display = (
         "reference",
         "respondent",
         "status",
         "severity",
-        "evidence_count",
-        "assigned_to",
-        "opened_at",
-        "overdue",
+        "items",
+        "assigned_to_name",
+        "next_deadline",
     )
-    list_filter = ("status", "severity", OverdueFilter)
+    list_filter = (AssignedFilter, AwaitingFilter, DueFilter, OverdueFilter, "status", "severity")
     search_fields = ("reference", "respondent__membership_number", "respondent__first_name", "respondent__last_name")
-    list_select_related = ("respondent", "assigned_to")
+    list_select_related = ("respondent", "assigned_to", "complaint")
     ordering = ("-severity", "-evidence_count", "opened_at")
     list_per_page = 50
     fieldsets = (
@@ -144,15 +214,32 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = scope_to_cases(request, super().get_queryset(request), case_path="pk")
         overdue = ExpressionWrapper(selectors.overdue_q(timezone.now()), output_field=BooleanField())
-        return queryset.annotate(_overdue=overdue)
+        return queryset.annotate(_overdue=overdue, _referred=case_referral_made_exists()).prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
+        )
 
     # --- Display ---------------------------------------------------------------------------
 
-    @admin.display(description="overdue", ordering="_overdue")
-    def overdue(self, obj):
-        if getattr(obj, "_overdue", False):
-            return format_html('<strong style="color: var(--error-fg, #ba2121)">{}</strong>', "overdue")
-        return ""
+    @admin.display(description="items", ordering="evidence_count")
+    def items(self, obj):
+        return obj.evidence_count
+
+    @admin.display(description="assigned to", ordering="assigned_to__username")
+    def assigned_to_name(self, obj):
+        return _user_name(obj.assigned_to)
+
+    @admin.display(description="next deadline", ordering="_overdue")
+    def next_deadline(self, obj):
+        row = selectors.case_next_deadline(obj)
+        if row is None:
+            return "—"
+        if row["late"]:
+            return format_html(
+                '<strong style="color: var(--error-fg, #ba2121)">{} overdue</strong><br>since {}',
+                row["label"].removesuffix(" by").removesuffix(" due").capitalize(),
+                local_time(row["when"]),
+            )
+        return format_html("{}<br>{}", row["label"].capitalize(), local_time(row["when"]))
 
     @admin.display(description="complaint summary")
     def complaint_summary(self, obj):
@@ -170,25 +257,7 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
 
     @admin.display(description="deadlines")
     def deadlines(self, obj):
-        now = timezone.now()
-        S = Case.Status
-        # Label, and whether a passed date still counts against the case (the overdue rules).
-        meaning = {
-            "acknowledge_by": ("acknowledge by", obj.complaint.acknowledged_at is None),
-            "decide_by": ("decide by", obj.status in (S.RECEIVED, S.INVESTIGATION, S.AWAITING_RESPONSE, S.PANEL)),
-            "response_due": ("response due", obj.status == S.AWAITING_RESPONSE),
-            "appeal_due": ("appeal window ends", False),
-            "police_referral_due": ("police referral decision due", True),
-        }
-        # A decision on the case, or on its complaint covering this respondent, ends that deadline.
-        referred = case_referral_made(obj)
-        rows = []
-        for key, when in selectors.case_deadlines(obj).items():
-            if when is None or (key == "police_referral_due" and referred):
-                continue
-            label, pending = meaning.get(key, (key.replace("_", " "), False))
-            late = pending and obj.is_open and when < now
-            rows.append((label, timezone.localtime(when).strftime("%d %b %Y %H:%M"), late))
+        rows = selectors.case_deadline_rows(obj)
         if not rows:
             return "—"
         return format_html_join(
@@ -196,12 +265,12 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
             "<div>{}: <strong{}>{}</strong>{}</div>",
             (
                 (
-                    label,
-                    mark_safe(' style="color: var(--error-fg, #ba2121)"') if late else "",
-                    when,
-                    " (overdue)" if late else "",
+                    row["label"],
+                    mark_safe(' style="color: var(--error-fg, #ba2121)"') if row["late"] else "",
+                    local_time(row["when"]),
+                    " (overdue)" if row["late"] else "",
                 )
-                for label, when, late in rows
+                for row in rows
             ),
         )
 

@@ -17,7 +17,7 @@ from complaints.models import (
     InterimSuspension,
     Sanction,
 )
-from complaints.selectors.threats import case_referral_made_exists
+from complaints.selectors.threats import case_referral_made, case_referral_made_exists
 from core import roles
 from core.errors import NotFound
 from members.models import Member
@@ -149,6 +149,53 @@ def case_deadlines(case: Case) -> dict:
         "appeal_due": latest.appeal_due if latest else None,
         "police_referral_due": case.police_referral_due,
     }
+
+
+def case_deadline_rows(case: Case, now: dt.datetime | None = None) -> list[dict]:
+    """The case's deadlines in words, earliest first: {"key", "label", "when", "pending", "late"}.
+
+    `pending`: the deadline still waits on someone (the overdue rules: an unacknowledged
+    complaint, a decision not yet made, a response awaited, a police-referral decision no
+    referral covers); `late`: pending, the case open and the moment passed. A police-referral
+    deadline a decision covers is left out. Reads `_referred` when the queryset annotated it
+    with `case_referral_made_exists`, else asks (one query).
+    """
+    now = now or timezone.now()
+    S = Case.Status
+    meaning = {
+        "acknowledge_by": ("acknowledge by", case.complaint.acknowledged_at is None),
+        "decide_by": ("decide by", case.status in (S.RECEIVED, S.INVESTIGATION, S.AWAITING_RESPONSE, S.PANEL)),
+        "response_due": ("response due", case.status == S.AWAITING_RESPONSE),
+        "appeal_due": ("appeal window ends", False),
+        "police_referral_due": ("police referral decision due", True),
+    }
+    referred = getattr(case, "_referred", None)
+    rows = []
+    for key, when in case_deadlines(case).items():
+        if when is None:
+            continue
+        if key == "police_referral_due":
+            referred = case_referral_made(case) if referred is None else referred
+            if referred:
+                continue
+        label, pending = meaning[key]
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "when": when,
+                "pending": pending,
+                "late": pending and case.is_open and when < now,
+            }
+        )
+    return sorted(rows, key=lambda row: row["when"])
+
+
+def case_next_deadline(case: Case, now: dt.datetime | None = None) -> dict | None:
+    """The nearest deadline still waiting on someone on an open case (an overdue one first), or None."""
+    if not case.is_open:
+        return None
+    return next((row for row in case_deadline_rows(case, now) if row["pending"]), None)
 
 
 def allegation_list(*, user):
