@@ -50,6 +50,9 @@ class ConductAdminSite(admin.AdminSite):
     # The landing page's panels: set by the app that owns them (members imports no domain app), as
     # `dashboard(request) -> dict` of template context; its template extends admin/index.html.
     dashboard = None
+    # The landing page lists every model; without the side bar each changelist has the 1400 px
+    # of a laptop screen for its columns.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         context = dict(extra_context or {})

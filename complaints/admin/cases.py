@@ -41,11 +41,11 @@ def _user_name(user) -> str:
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = "past a deadline"
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", "overdue"), ("no", "not overdue")]
+        return [("yes", "past a deadline"), ("no", "on time")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -59,7 +59,7 @@ class DueFilter(admin.SimpleListFilter):
     """What the reminders count as overdue, due today or due this week (optionally of one kind:
     "today:decision"), as the dashboard counts it."""
 
-    title = "deadline"
+    title = "deadline reminders"
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
@@ -236,10 +236,10 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
         if row["late"]:
             return format_html(
                 '<strong style="color: var(--error-fg, #ba2121)">{} overdue</strong><br>since {}',
-                row["label"].removesuffix(" by").removesuffix(" due").capitalize(),
+                row["what"].capitalize(),
                 local_time(row["when"]),
             )
-        return format_html("{}<br>{}", row["label"].capitalize(), local_time(row["when"]))
+        return format_html("{}<br>by {}", row["what"].capitalize(), local_time(row["when"]))
 
     @admin.display(description="complaint summary")
     def complaint_summary(self, obj):

@@ -152,7 +152,7 @@ def case_deadlines(case: Case) -> dict:
 
 
 def case_deadline_rows(case: Case, now: dt.datetime | None = None) -> list[dict]:
-    """The case's deadlines in words, earliest first: {"key", "label", "when", "pending", "late"}.
+    """The case's deadlines in words, earliest first: {"key", "label", "what", "when", "pending", "late"}.
 
     `pending`: the deadline still waits on someone (the overdue rules: an unacknowledged
     complaint, a decision not yet made, a response awaited, a police-referral decision no
@@ -163,11 +163,15 @@ def case_deadline_rows(case: Case, now: dt.datetime | None = None) -> list[dict]
     now = now or timezone.now()
     S = Case.Status
     meaning = {
-        "acknowledge_by": ("acknowledge by", case.complaint.acknowledged_at is None),
-        "decide_by": ("decide by", case.status in (S.RECEIVED, S.INVESTIGATION, S.AWAITING_RESPONSE, S.PANEL)),
-        "response_due": ("response due", case.status == S.AWAITING_RESPONSE),
-        "appeal_due": ("appeal window ends", False),
-        "police_referral_due": ("police referral decision due", True),
+        "acknowledge_by": ("acknowledge by", "acknowledgement", case.complaint.acknowledged_at is None),
+        "decide_by": (
+            "decide by",
+            "decision",
+            case.status in (S.RECEIVED, S.INVESTIGATION, S.AWAITING_RESPONSE, S.PANEL),
+        ),
+        "response_due": ("response due", "respondent's response", case.status == S.AWAITING_RESPONSE),
+        "appeal_due": ("appeal window ends", "appeal window", False),
+        "police_referral_due": ("police referral decision due", "police referral", True),
     }
     referred = getattr(case, "_referred", None)
     rows = []
@@ -178,16 +182,9 @@ def case_deadline_rows(case: Case, now: dt.datetime | None = None) -> list[dict]
             referred = case_referral_made(case) if referred is None else referred
             if referred:
                 continue
-        label, pending = meaning[key]
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "when": when,
-                "pending": pending,
-                "late": pending and case.is_open and when < now,
-            }
-        )
+        label, what, pending = meaning[key]
+        late = pending and case.is_open and when < now
+        rows.append({"key": key, "label": label, "what": what, "when": when, "pending": pending, "late": late})
     return sorted(rows, key=lambda row: row["when"])
 
 

@@ -170,3 +170,39 @@ def test_the_auditor_gets_the_register_the_logs_and_the_chains_verification(clie
     for url in links.values():
         assert client.get(url).status_code == 200, url
     assert len(queries.captured_queries) <= 12
+
+
+# --- The case list -------------------------------------------------------------------------------
+
+
+def end_of_today():
+    return timezone.localtime().replace(hour=23, minute=59, second=58, microsecond=0)
+
+
+def test_due_today_lists_the_cases_whose_deadline_falls_today(client, officer):
+    today = CaseFactory(awaiting_response=True, response_due=end_of_today())
+    CaseFactory(awaiting_response=True, response_due=end_of_today() + dt.timedelta(days=3))
+    client.force_login(officer)
+    assert listed(client.get(CASES, {"due": "today"})) == [today.reference]
+    assert listed(client.get(CASES, {"due": "today:response"})) == [today.reference]
+    assert listed(client.get(CASES, {"due": "today:decision"})) == []
+
+
+def test_my_cases_and_awaiting_my_decision(client, officer, case_at, panel):
+    mine = case_at(Stage.INVESTIGATION, investigator=officer)
+    case_at(Stage.INVESTIGATION)
+    deciding = case_at(Stage.PANEL, panel=panel[:1])
+    client.force_login(officer)
+    assert listed(client.get(CASES, {"assigned": "me"})) == [mine.reference]
+    client.force_login(panel[0])
+    assert listed(client.get(CASES, {"awaiting": "decision"})) == [deciding.reference]
+    client.force_login(panel[1])
+    assert listed(client.get(CASES, {"awaiting": "decision"})) == []
+
+
+def test_the_deadline_column_gives_the_nearest_pending_deadline_in_words_and_local_time(client, officer):
+    due = end_of_today() + dt.timedelta(days=3)
+    CaseFactory(awaiting_response=True, response_due=due)
+    client.force_login(officer)
+    text = client.get(CASES).content.decode()
+    assert f"Respondent&#x27;s response<br>by {due.strftime('%-d %b %Y, %H:%M')}" in text
