@@ -5,7 +5,7 @@ service with the case version the form was shown at, and shows the service's ref
 is. Opening a case on a complaint goes through the registry's open_case the same way.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
@@ -17,13 +17,68 @@ from django.utils import timezone
 from complaints import guidance as guidance_lookup
 from complaints import workflow
 from complaints.admin.common import ACTION_TEMPLATE
-from complaints.admin.forms import CaseOpenForm
+from complaints.admin.forms import BulkOpenInvestigationForm, CaseOpenForm
 from conduct.models import PriorRecord, SanctionType
+from core import roles
 from core.errors import DomainError
+
+BULK_TEMPLATE = "admin/complaints/case/bulk_open_investigation.html"
+BULK_LIMIT = 500
 
 
 class CaseActionsMixin:
-    """Mix into the case ModelAdmin: the workflow buttons, the action views and the add view."""
+    """Mix into the case ModelAdmin: the workflow buttons, the action views, the add view and the
+    bulk actions, which take each case through the same registry service as its own button."""
+
+    actions = ["open_investigations"]
+
+    def has_open_investigation_permission(self, request):
+        return roles.has_role(request.user, roles.OFFICER) and self._may_act(request)
+
+    @admin.action(description="Open investigations on the selected cases", permissions=["open_investigation"])
+    def open_investigations(self, request, queryset):
+        """One investigator for all: each case through the registry's service in its own transaction;
+        what is refused is reported in the registry's words and the rest is done."""
+        cases = list(queryset.order_by("reference")[: BULK_LIMIT + 1])
+        if len(cases) > BULK_LIMIT:
+            self.message_user(request, f"Select at most {BULK_LIMIT} cases at a time.", messages.ERROR)
+            return None
+        submitted = "apply" in request.POST
+        form = BulkOpenInvestigationForm(request.POST if submitted else None, user=request.user)
+        if submitted and form.is_valid():
+            investigator = form.cleaned_data["investigator"]
+            service = workflow.service_of(workflow.Action.OPEN_INVESTIGATION)
+            done, refused = [], []
+            for case in cases:
+                try:
+                    service(case=case, actor=request.user, version=case.version, investigator=investigator)
+                except DomainError as exc:
+                    refused.append(f"{case.reference}: {exc.message}")
+                else:
+                    done.append(case.reference)
+            who = investigator.get_full_name() or investigator.get_username()
+            if done:
+                self.message_user(
+                    request,
+                    f"Investigation opened on {len(done)} case{'s' if len(done) != 1 else ''}, assigned to {who}: "
+                    + ", ".join(done)
+                    + ".",
+                    messages.SUCCESS,
+                )
+            for line in refused:
+                self.message_user(request, f"Not opened: {line}", messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Open investigations on the selected cases",
+            "cases": cases,
+            "form": form,
+            "action": "open_investigations",
+            "cancel_url": request.get_full_path(),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, BULK_TEMPLATE, context)
 
     def get_urls(self):
         custom = [

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 
 from complaints.models import Appeal, Case, Complaint, Decision
 from complaints.services.cases import INFORMAL_MAX_LEVEL_CODE, Finding, SanctionSpec
@@ -129,6 +130,28 @@ class OpenInvestigationForm(CaseActionForm):
 
     def service_kwargs(self):
         return {"investigator": self.cleaned_data["investigator"]}
+
+
+class InvestigatorCountField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{_user_label(obj)}: {obj.open_cases} open case{'s' if obj.open_cases != 1 else ''}"
+
+
+class BulkOpenInvestigationForm(forms.Form):
+    """One investigator for every selected case; each officer shown with their open cases, to share the work."""
+
+    investigator = InvestigatorCountField(
+        queryset=None,
+        empty_label=None,
+        help_text="A compliance officer; one with a conflict on a case is refused there.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_cases = Count("cases_investigating", filter=Q(cases_investigating__status__in=Case.OPEN_STATUSES))
+        officers = _users_in_group(roles.OFFICER).annotate(open_cases=open_cases)
+        self.fields["investigator"].queryset = officers
+        self.fields["investigator"].initial = user.pk
 
 
 class DismissForm(CaseActionForm):

@@ -206,3 +206,59 @@ def test_the_deadline_column_gives_the_nearest_pending_deadline_in_words_and_loc
     client.force_login(officer)
     text = client.get(CASES).content.decode()
     assert f"Respondent&#x27;s response<br>by {due.strftime('%-d %b %Y, %H:%M')}" in text
+
+
+# --- Bulk actions --------------------------------------------------------------------------------
+
+
+def bulk(client, cases, **data):
+    return client.post(
+        CASES, {"action": "open_investigations", "_selected_action": [c.pk for c in cases], **data}, follow=True
+    )
+
+
+def test_bulk_open_investigations_does_each_case_and_reports_the_refused_one_in_words(
+    client, officer, investigator, case_at
+):
+    received = [CaseFactory(), CaseFactory()]
+    already = case_at(Stage.INVESTIGATION)
+    client.force_login(officer)
+    form = client.post(CASES, {"action": "open_investigations", "_selected_action": [c.pk for c in received]})
+    assert form.status_code == 200 and "investigator" in form.context["form"].fields
+    labels = [label for _, label in form.context["form"].fields["investigator"].choices]
+    assert any("1 open case" in label for label in labels)  # the officer already investigating one
+    page = bulk(client, [*received, already], investigator=investigator.pk, apply="1")
+    for case in received:
+        case.refresh_from_db()
+        assert (case.status, case.assigned_to) == ("investigation", investigator)
+    before = already.version
+    already.refresh_from_db()
+    assert already.version == before
+    shown = messages_of(page)
+    assert shown[0].startswith("Investigation opened on 2 cases, assigned to")
+    assert (
+        shown[1]
+        == f"Not opened: {already.reference}: Open investigation is not possible while the case is investigation."
+    )
+
+
+def test_bulk_open_investigations_refuses_a_conflicted_investigator_on_that_case_only(client, officer, investigator):
+    from complaints.models import ConflictDeclaration
+
+    free, tied = CaseFactory(), CaseFactory()
+    ConflictDeclaration.objects.create(user=investigator, member=tied.respondent, reason="My brother.")
+    client.force_login(officer)
+    page = bulk(client, [free, tied], investigator=investigator.pk, apply="1")
+    free.refresh_from_db()
+    tied.refresh_from_db()
+    assert free.assigned_to == investigator and tied.status == "received" and tied.assigned_to is None
+    assert any(
+        m.startswith(f"Not opened: {tied.reference}: ") and "conflict of interest" in m for m in messages_of(page)
+    )
+
+
+def test_auditors_and_panel_members_are_not_offered_the_bulk_action(client, auditor, panel):
+    for user in (auditor, panel[0]):
+        client.force_login(user)
+        page = client.get(CASES)
+        assert "open_investigations" not in page.context["cl"].model_admin.get_actions(page.wsgi_request)
