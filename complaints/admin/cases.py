@@ -203,6 +203,13 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
         InterimSuspensionInline,
     ]
 
+    def get_inline_instances(self, request, obj=None):
+        """Only the sections with something in them: a new case has no response, decision or measure yet."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        return [inline for inline in inlines if inline.model.objects.filter(case=obj).exists()]
+
     # --- Permissions: a case changes only through its workflow actions -------------------
 
     def has_change_permission(self, request, obj=None):
@@ -284,6 +291,8 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
             extra_context["measure_actions"] = self.measure_buttons(request, case)
             extra_context["show_workflow"] = True
             extra_context.update(self.timeline_context(case))
+            if not request.user.has_perm("audit.view_auditevent"):
+                extra_context["audit_url"] = None  # officers and panel members may not open the log
         response = super().change_view(request, object_id, form_url, extra_context)
         if case is not None and response.status_code == 200:
             case_services.audit_case_read(case=case, actor=request.user, via="admin")
@@ -294,7 +303,7 @@ class CaseAdmin(CaseActionsMixin, admin.ModelAdmin):
         events = [
             {
                 "seq": event.seq,
-                "at": event.at,
+                "at": local_time(event.at),
                 "actor": event.actor_name,
                 "action": event.action.removeprefix("case.").replace("_", " "),
                 "change": _status_change(event.data),

@@ -262,3 +262,19 @@ def test_auditors_and_panel_members_are_not_offered_the_bulk_action(client, audi
         client.force_login(user)
         page = client.get(CASES)
         assert "open_investigations" not in page.context["cl"].model_admin.get_actions(page.wsgi_request)
+
+
+# --- The case page -------------------------------------------------------------------------------
+
+
+def test_the_case_page_hides_empty_sections_and_the_audit_link_from_those_who_may_not_follow_it(
+    client, officer, auditor
+):
+    case = CaseFactory()
+    client.force_login(officer)
+    page = client.get(reverse("admin:complaints_case_change", args=[case.pk]))
+    assert page.context["inline_admin_formsets"] == []
+    assert "all audit events of this case" not in page.content.decode()
+    client.force_login(auditor)
+    page = client.get(reverse("admin:complaints_case_change", args=[case.pk]))
+    assert "all audit events of this case" in page.content.decode()
