@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -27,6 +28,7 @@ from complaints.models import (
     Evidence,
 )
 from complaints.services import complaints as complaint_services
+from conduct.models import Category
 from core import roles
 from core.errors import DomainError
 
@@ -242,21 +244,46 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class MemberSenderFilter(admin.SimpleListFilter):
+    title = "sender"
+    parameter_name = "sender_is"
+
+    def lookups(self, request, model_admin):
+        return [("member", "a party member"), ("not_member", "not a member")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "member":
+            return queryset.filter(member__isnull=False)
+        if self.value() == "not_member":
+            return queryset.filter(member__isnull=True)
+        return queryset
+
+
+def _category_names() -> dict:
+    return dict(Category.objects.values_list("code", "name"))
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(ClassificationAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "occurred_at",
-        "channel",
-        "sender",
-        "short_text",
-        "severity",
-        "threat",
-        "corrected",
+        "when",
+        "channel_label",
+        "sender_link",
+        "message",
+        "flags",
         "complaint",
-        "case",
-        "member",
+        "member_or_not",
     )
-    list_filter = (ComplaintReferenceFilter, CaseReferenceFilter, "threat", "machine_threat", "channel", "severity")
+    list_filter = (
+        ComplaintReferenceFilter,
+        CaseReferenceFilter,
+        "threat",
+        "machine_threat",
+        MemberSenderFilter,
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        "severity",
+    )
     search_fields = ("author_handle", "author_name", "author_email", "text")
     list_select_related = ("complaint", "case", "member")
     show_full_result_count = False
@@ -265,17 +292,55 @@ class EvidenceAdmin(ClassificationAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     readonly_fields = ("attachment_name",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        css = {"all": ["complaints/admin/evidence.css"]}
+
     def get_queryset(self, request):
         queryset = scope_to_cases(request, super().get_queryset(request))
         return queryset.filter(complaint__in=selectors.complaint_list(user=request.user).values("pk"))
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A sender's items: the sender links below filter on the sender's normal form.
+        return lookup in ("sender_key", "sender_key__exact", "id__in") or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="when", ordering="occurred_at")
+    def when(self, obj):
+        return timezone.localtime(obj.occurred_at).strftime("%-d %b %Y, %H:%M")
+
+    @admin.display(description="channel", ordering="channel")
+    def channel_label(self, obj):
+        return obj.get_channel_display()
 
     @admin.display(description="sender")
     def sender(self, obj):
         return obj.author_handle or obj.author_name or obj.author_email or obj.author_phone or "—"
 
+    @admin.display(description="sender", ordering="author_handle")
+    def sender_link(self, obj):
+        """The sender, linking to every item they sent (on any complaint the reader may see)."""
+        name = self.sender(obj)
+        if not obj.sender_key:
+            return name
+        url = reverse("admin:complaints_evidence_changelist") + "?" + urlencode({"sender_key__exact": obj.sender_key})
+        return format_html('<a href="{}" title="Every item from this sender">{}</a>', url, name)
+
     @admin.display(description="text")
     def short_text(self, obj):
         return (obj.text[:80] + "…") if len(obj.text) > 80 else obj.text
+
+    @admin.display(description="message")
+    def message(self, obj):
+        return format_html('<span class="message" title="{}">{}</span>', obj.text[:2000], obj.text[:600])
+
+    @admin.display(description="flags")
+    def flags(self, obj):
+        names = _category_names()
+        words = ", ".join(names.get(code, code) for code in obj.categories) or "—"
+        return f"{words} (corrected by an officer)" if obj.classified_at else words
+
+    @admin.display(description="sender is", ordering="member")
+    def member_or_not(self, obj):
+        return obj.member.name if obj.member_id else "not a member"
 
     @admin.display(description="corrected by an officer", boolean=True)
     def corrected(self, obj):

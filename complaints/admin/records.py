@@ -3,6 +3,10 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from audit.events import Event
 from audit.mixins import AuditedModelAdmin
@@ -123,7 +127,7 @@ class PoliceReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("pk", "complaint", "senders", "items", "first_at", "last_at", "sample")
+    list_display = ("pk", "complaint", "senders_link", "items_link", "first", "last", "sample")
     search_fields = ("complaint__reference", "sample_text")
     list_select_related = ("complaint",)
 
@@ -135,6 +139,27 @@ class CampaignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="sample text")
     def sample(self, obj):
         return obj.sample_text[:80]
+
+    def _items_url(self, obj) -> str:
+        return reverse("admin:complaints_evidence_changelist") + "?" + urlencode({"campaign__id__exact": obj.pk})
+
+    @admin.display(description="items", ordering="items")
+    def items_link(self, obj):
+        return format_html('<a href="{}">{} items</a>', self._items_url(obj), obj.items)
+
+    @admin.display(description="senders", ordering="senders")
+    def senders_link(self, obj):
+        """The campaign's senders: its items, grouped by sender."""
+        url = self._items_url(obj) + "&o=3"
+        return format_html('<a href="{}" title="Its items, by sender">{} senders</a>', url, obj.senders)
+
+    @admin.display(description="first", ordering="first_at")
+    def first(self, obj):
+        return timezone.localtime(obj.first_at).strftime("%-d %b %Y, %H:%M")
+
+    @admin.display(description="last", ordering="last_at")
+    def last(self, obj):
+        return timezone.localtime(obj.last_at).strftime("%-d %b %Y, %H:%M")
 
 
 @admin.register(Response)

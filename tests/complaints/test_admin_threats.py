@@ -140,3 +140,15 @@ def test_a_case_page_stops_listing_the_police_deadline_once_a_complaint_referral
     assert "police referral decision due" in client.get(change).content.decode()
     client.post(threats_page(wave), {"all_senders": "on", "force": "West Yorkshire Police"})
     assert "police referral decision due" not in client.get(change).content.decode()
+
+
+def test_the_evidence_list_reads_in_words_and_filters_by_sender_kind_and_campaign(client, officer, wave):
+    client.force_login(officer)
+    changelist = reverse("admin:complaints_evidence_changelist")
+    page = client.get(changelist, {"sender_is": "not_member", "threat__exact": "1"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "Threat of violence" in text and "not a member" in text
+    assert {e.author_handle for e in page.context["cl"].result_list} == {"troll_a"}
+    by_sender = client.get(changelist, {"sender_key__exact": "handle:twitter:troll_a"})
+    assert by_sender.status_code == 200 and len(by_sender.context["cl"].result_list) == 2
+    assert "?sender_key__exact=handle%3Atwitter%3Atroll_a" in text
