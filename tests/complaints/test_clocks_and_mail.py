@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import dateformat, timezone
 
@@ -42,6 +43,10 @@ def test_notice_and_decision_reach_the_respondent_and_the_outcome_the_complainan
     with django_capture_on_commit_callbacks(execute=True):
         case = svc.case_issue_notice(case=case, actor=officer, version=1, allegations="Abuse.", rules=[rule("RU11")])
     assert mail.outbox[-1].to == [case.respondent.email] and "RU11" in mail.outbox[-1].body
+    notice = mail.outbox[-1].body
+    # Told how to answer in words a councillor can follow, with the deadline in UK time; no API path.
+    assert "/api/" not in notice and "a compliance officer will record" in notice and "(UK time)" in notice
+    assert settings.CONDUCT["PARTY_CONTACT"] in notice
     svc.case_record_response(case=case, actor=case.respondent.user, version=None, text="Sorry.")
     panel = UserFactory(roles=["panel"])
     svc.case_refer_to_panel(case=case, actor=officer, version=3, report="Report.", panel=[panel])

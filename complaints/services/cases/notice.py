@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 
 from complaints import notifications
@@ -50,7 +51,13 @@ def case_issue_notice(
         now=now,
         data={"rules": sorted(r.code for r in rules), "response_due": response_due.isoformat()},
     )
-    notifications.notify_on_commit("notice", [notifications.respondent_address(case)], case=case, rules=list(rules))
+    notifications.notify_on_commit(
+        "notice",
+        [notifications.respondent_address(case)],
+        case=case,
+        rules=list(rules),
+        contact=settings.CONDUCT["PARTY_CONTACT"],
+    )
     return case
 
 
