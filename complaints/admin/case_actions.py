@@ -191,6 +191,8 @@ class CaseActionsMixin:
             rows.append(("Rules charged", ", ".join(str(r) for r in charged)))
         if case.report and action in (workflow.Action.DECIDE, workflow.Action.CONFIRM_DECISION):
             rows.append(("Investigation report", case.report))
+        if action in (workflow.Action.DECIDE, workflow.Action.CONFIRM_DECISION):
+            rows += self._what_the_panel_weighs(case)
         if charged and action == workflow.Action.DECIDE:
             hint = guidance_lookup.guidance_for(case, charged)
             if hint is not None:
@@ -216,6 +218,28 @@ class CaseActionsMixin:
                     f"{timezone.localtime(decision.decided_at):%d %b %Y}; sanctions: {sanctions or 'none'}",
                 )
             )
+        return rows
+
+    def _what_the_panel_weighs(self, case) -> list[tuple[str, str]]:
+        """The respondent's answer and the evidence, in words, for the panel deciding or confirming."""
+        rows = []
+        for response in case.responses.order_by("submitted_at"):
+            when = timezone.localtime(response.submitted_at).strftime("%-d %b %Y, %H:%M")
+            who = "recorded by an officer for the respondent" if response.on_behalf else "the respondent"
+            rows.append((f"Response ({who}, {when})", response.text))
+        if not rows and case.response_lapsed:
+            rows.append(("Response", "None: the response window passed without an answer."))
+        evidence = case.evidence.order_by("-severity", "occurred_at")
+        total = evidence.count()
+        if total:
+            shown = [
+                f"{timezone.localtime(e.occurred_at):%-d %b %Y, %H:%M} · {e.get_channel_display()} · "
+                f"{'THREAT · ' if e.threat else ''}{e.text[:300]}"
+                for e in evidence[:10]
+            ]
+            more = f"\n… and {total - 10} more (see the case's evidence)" if total > 10 else ""
+            noun = "item" if total == 1 else "items"
+            rows.append((f"Evidence ({total} {noun}, most serious first)", "\n".join(shown) + more))
         return rows
 
     def _render_form(self, request, form, *, title, case, action_label, summary, cancel_url):

@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
+from complaints import guidance as guidance_lookup
 from complaints.models import Appeal, Case, Complaint, Decision
 from complaints.services.cases import INFORMAL_MAX_LEVEL_CODE, Finding, SanctionSpec
 from conduct.models import SanctionType, rules_in_force
@@ -73,6 +74,24 @@ class CaseActionForm(forms.Form):
                 sets.append({"title": "Sanctions", "sanction_rows": self.sanction_rows()})
         return sets
 
+    def mark_guidance_range(self) -> None:
+        """Name the sanctions inside the published guidance range for this case, should every rule
+        charged be found breached, so the panel sees the range where it chooses."""
+        charged = list(self.case.rules_charged.all())
+        guidance = guidance_lookup.guidance_for(self.case, charged) if charged else None
+        if guidance is None:
+            return
+
+        class InRange(forms.ModelChoiceField):
+            def label_from_instance(self, obj):
+                return f"{obj.name} (in the guidance range)" if guidance.contains(obj) else obj.name
+
+        for i in range(SANCTION_ROWS):
+            old = self.fields[f"sanction_{i}_type"]
+            self.fields[f"sanction_{i}_type"] = InRange(
+                old.queryset, required=False, label=old.label, empty_label="—", help_text=old.help_text
+            )
+
     def sanction_rows(self) -> list[list]:
         return []
 
@@ -94,6 +113,24 @@ class SanctionRowsMixin:
             )
             self.fields[f"sanction_{i}_conditions"] = forms.CharField(
                 required=False, label="Conditions", widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
+            )
+
+    def mark_guidance_range(self) -> None:
+        """Name the sanctions inside the published guidance range for this case, should every rule
+        charged be found breached, so the panel sees the range where it chooses."""
+        charged = list(self.case.rules_charged.all())
+        guidance = guidance_lookup.guidance_for(self.case, charged) if charged else None
+        if guidance is None:
+            return
+
+        class InRange(forms.ModelChoiceField):
+            def label_from_instance(self, obj):
+                return f"{obj.name} (in the guidance range)" if guidance.contains(obj) else obj.name
+
+        for i in range(SANCTION_ROWS):
+            old = self.fields[f"sanction_{i}_type"]
+            self.fields[f"sanction_{i}_type"] = InRange(
+                old.queryset, required=False, label=old.label, empty_label="—", help_text=old.help_text
             )
 
     def sanction_rows(self) -> list[list]:
@@ -263,6 +300,7 @@ class DecideForm(SanctionRowsMixin, CaseActionForm):
                 required=False, label=f"{rule.code} {rule.title}", help_text="Tick if the panel finds it breached."
             )
         self.add_sanction_rows("For fixed-term sanctions give the duration; 'conditions' states them.")
+        self.mark_guidance_range()
         self.layout = [
             ("Findings, one per rule charged", [f"rule_{r.pk}" for r in self.charged], ""),
             ("Outcome", ["outcome"], ""),

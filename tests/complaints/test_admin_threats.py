@@ -152,3 +152,17 @@ def test_the_evidence_list_reads_in_words_and_filters_by_sender_kind_and_campaig
     by_sender = client.get(changelist, {"sender_key__exact": "handle:twitter:troll_a"})
     assert by_sender.status_code == 200 and len(by_sender.context["cl"].result_list) == 2
     assert "?sender_key__exact=handle%3Atwitter%3Atroll_a" in text
+
+
+def test_the_decide_page_shows_the_answer_and_the_evidence_and_marks_the_guidance_range(client, case_at, panel):
+    from complaints.demo.walker import Stage
+
+    case = case_at(Stage.PANEL, rules=["RU11"])
+    client.force_login(panel[0])
+    page = client.get(reverse("admin:complaints_case_action", args=[case.pk, "decide"]))
+    assert page.status_code == 200
+    labels = [label for label, _ in page.context["summary"]]
+    assert any(label.startswith("Response") for label in labels)
+    choices = [label for _, label in page.context["form"].fields["sanction_0_type"].choices]
+    assert any(label.endswith("(in the guidance range)") for label in choices)
+    assert any(not label.endswith("(in the guidance range)") and label != "—" for label in choices)

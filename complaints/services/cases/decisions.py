@@ -24,6 +24,7 @@ from complaints.services.cases.common import (
 )
 from complaints.services.standing import member_standing_refresh
 from complaints.workflow import Action
+from conduct.models import SanctionType
 from core.errors import ValidationError
 
 TRAINING_CONDITION = "Mandatory equality and anti-discrimination training."
@@ -105,9 +106,12 @@ def case_decide(
     departed = guidance is not None and any(not guidance.contains(s.sanction_type) for s in sanctions)
     departure_reason = (departure_reason or "").strip()
     if departed and not departure_reason:
+        names = dict(
+            SanctionType.objects.filter(code__in=[guidance.min_code, guidance.max_code]).values_list("code", "name")
+        )
         raise ValidationError(
-            f"The sanction is outside the guidance range ({guidance.min_code} to {guidance.max_code}); "
-            "state a departure_reason.",
+            f"The sanction is outside the guidance range ({names.get(guidance.min_code, guidance.min_code)} to "
+            f"{names.get(guidance.max_code, guidance.max_code)}); give the reason for departing from the guidance.",
             field="departure_reason",
         )
     if any(r.category.discriminatory for r in breached) and sanctions:
