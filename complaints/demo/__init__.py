@@ -6,22 +6,9 @@ complaints with cases at every stage of the workflow.
     steps.py      the walker's single steps, one service call each
     scenarios/    the named scenarios, one function each, run in a fixed order
     build.py      build_demo: all of it in one transaction, once; demo_summary for the command
+    wavegen.py    the abuse-wave generator (pure Python; the benches use it too), for the mass-abuse scenario
 
 Every complaint and every later step goes through the services with `now=` set in the past,
-so the case events, the sanctions' dates and the audit chain are the real ones.
+so the case events, the sanctions' dates and the audit chain are the real ones. Nothing is
+imported here, so the generator can be used before Django is set up.
 """
-
-from complaints.demo.build import build_demo, demo_exists, demo_summary
-from complaints.demo.builders import DEFAULT_PASSWORD, LOGINS, MEMBER_COUNT
-from complaints.demo.walker import CaseWalker, Stage
-
-__all__ = [
-    "DEFAULT_PASSWORD",
-    "LOGINS",
-    "MEMBER_COUNT",
-    "CaseWalker",
-    "Stage",
-    "build_demo",
-    "demo_exists",
-    "demo_summary",
-]

@@ -157,3 +157,10 @@ def test_seed_demo_shows_threats_from_strangers_and_a_missed_threat_an_officer_c
     # The threat the lexicon alone missed is caught wherever the demo sends it.
     strung = Evidence.objects.filter(text__startswith="Someone should string", text__contains=" up ")
     assert strung.exists() and all(e.threat and e.machine_threat and e.severity == 4 for e in strung)
+
+
+def test_seed_demo_holds_a_mass_abuse_wave_for_the_workbench():
+    seed()
+    wave = Complaint.objects.get(summary__startswith="A wave of 2,500")
+    assert wave.evidence.count() > 2000 and wave.cases.count() >= 10 and wave.campaigns.exists()
+    assert wave.evidence.filter(threat=True, member__isnull=True).exists()

@@ -1,13 +1,22 @@
 """Threats and the police: threats from strangers on a running clock, a supplementary referral,
 and a veiled threat the machine missed that an officer corrects."""
 
+import csv
 import datetime as dt
+import tempfile
+from pathlib import Path
 
+from django.utils import timezone
+
+from complaints.api.intake import validate_rows
 from complaints.demo.builders import login_for
 from complaints.demo.scenarios.base import Demo
+from complaints.demo.wavegen import generate
+from complaints.services.complaints import complaint_file
 from complaints.services.evidence import evidence_upload
 from complaints.services.evidence.classification import evidence_classify_many
 from complaints.services.police import complaint_record_police_referral
+from members.services import member_import_rows
 
 
 def _stranger(handle: str, text: str, when: dt.datetime, n: int) -> dict:
@@ -126,4 +135,34 @@ def missed_threat_corrected(demo: Demo) -> None:
     )
 
 
-SCENARIOS = [threats_from_strangers, supplementary_referral, missed_threat_corrected]
+WAVE_ITEMS = 2500  # the demo's wave: large enough to need the workbench, small enough to seed in seconds
+
+
+def mass_abuse_wave(demo: Demo) -> None:
+    """Received a week ago: a wave of 2,500 abusive messages from hundreds of senders (generated
+    like the benches' 25,000-item wave), dozens of them members, a coordinated campaign, and
+    threats on a police clock that has run out."""
+    s = demo.staff
+    target = demo.complainant()
+    with tempfile.TemporaryDirectory(prefix="demo_wave_") as folder:
+        generate(folder, items=WAVE_ITEMS, members=1200, senders=260, seed=2016, target=target.first_name)
+        with open(Path(folder) / "members.csv", newline="", encoding="utf-8") as f:
+            member_import_rows(rows=enumerate(csv.DictReader(f), start=2), actor=s.officer)
+        with open(Path(folder) / "wave.csv", newline="", encoding="utf-8") as f:
+            rows = [(line, raw, None) for line, raw in enumerate(csv.DictReader(f), start=2)]
+    items, _rejected = validate_rows(rows)  # the generator writes only valid rows
+    filed = demo.at(7)
+    complaint_file(
+        actor=login_for(target),
+        summary=f"A wave of {WAVE_ITEMS:,} abusive messages after the leadership vote",
+        description="Within twelve hours of the vote my accounts, e-mail and office phone received thousands "
+        "of abusive messages, some threatening, many copied word for word. I attach everything.",
+        incident_date=timezone.localdate(filed),
+        rules=[demo.rules[code] for code in ("RU1", "RU5", "RU11")],
+        target_pronouns=["she", "her"],
+        evidence=items,
+        now=filed,
+    )
+
+
+SCENARIOS = [threats_from_strangers, supplementary_referral, missed_threat_corrected, mass_abuse_wave]

@@ -5,7 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from complaints.demo import DEFAULT_PASSWORD, LOGINS, MEMBER_COUNT, build_demo, demo_summary
+from complaints.demo.build import build_demo, demo_summary
+from complaints.demo.builders import DEFAULT_PASSWORD, LOGINS, MEMBER_COUNT
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DOCS_URL = "http://127.0.0.1:8000/api/docs/"
