@@ -120,11 +120,22 @@ def file_upload(request) -> FileUpload | None:
     upload = request.FILES.get("file")
     if upload is None:
         raise ParseError("Send the evidence as a `file` field.")
+    return file_upload_of(
+        upload, claimed=claimed, mapping=params.get("mapping", ""), owner_id=params.get("owner_id", "")
+    )
+
+
+def file_upload_of(upload, *, claimed: str = "", mapping: str = "", owner_id: str = "") -> FileUpload:
+    """An uploaded file with its format settled: `claimed`, or detected from its content (400 when the
+    content is not the format claimed, by `claimed` or by the file's name); a call log with `mapping`."""
+    claimed = claimed.lower()
+    if claimed and claimed not in FORMATS:
+        raise ParseError(f"Unknown format '{claimed[:20]}'; one of: {', '.join(FORMATS)}.")
     name = upload.name or ""
-    if params.get("mapping"):
+    if mapping:
         if claimed not in ("", "csv"):
             raise ParseError("A call-log mapping reads a CSV file; `format` must be csv or left out.")
-        return FileUpload(upload, name, upload.size, "csv", mapping=params["mapping"])
+        return FileUpload(upload, name, upload.size, "csv", mapping=mapping)
     head = upload.read(4096)
     upload.seek(0)
     found = detect_format(head, name)
@@ -133,7 +144,7 @@ def file_upload(request) -> FileUpload | None:
         raise ParseError(f"The file is named .{named} but its content is not {named} (it reads as {found}).")
     if claimed and claimed != found and not (claimed == "csv" and found not in ("zip", "mbox", "x-dm")):
         raise ParseError(f"The file's content is not {claimed} (it reads as {found}).")
-    return FileUpload(upload, name, upload.size, claimed or found, owner_id=params.get("owner_id", ""))
+    return FileUpload(upload, name, upload.size, claimed or found, owner_id=owner_id)
 
 
 def file_rows(source: FileUpload, *, stream_json: bool = False):
