@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from complaints.notifications import mail_send_task
 from complaints.services.alerts import threats_alert
 from complaints.services.clocks import clocks_apply, reminders_deliver
+from complaints.services.evidence.jobs import upload_job_run_task
 from complaints.services.evidence.rescan import evidence_rescan_task
 from complaints.services.privacy import retention_apply, subject_access_export
 from complaints.services.transparency import storage_replace, transparency_report_store
@@ -31,6 +32,7 @@ __all__ = [
     "subject_access_export_task",
     "threats_alert",
     "transparency_report_task",
+    "upload_job_run_task",
 ]
 
 SUBJECT_ACCESS_FOLDER = "exports/subject-access"

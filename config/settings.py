@@ -400,6 +400,8 @@ CONDUCT = {
     "REJOIN_BAR_DAYS": env.int("CONDUCT_REJOIN_BAR_DAYS", default=5 * 365),
     "EVIDENCE_MAX_ITEMS": env.int("CONDUCT_EVIDENCE_MAX_ITEMS", default=50_000),
     "EVIDENCE_MAX_BYTES": env.int("CONDUCT_EVIDENCE_MAX_BYTES", default=32 * 1024 * 1024),
+    # Past the two limits above, a multipart file up to this size is read in the background (202, a job).
+    "EVIDENCE_JOB_MAX_BYTES": env.int("CONDUCT_EVIDENCE_JOB_MAX_BYTES", default=1024 * 1024 * 1024),
     # A ZIP of e-mails: its members, and the bytes they unpack to (a ZIP bomb stops there).
     "EVIDENCE_ZIP_MAX_MEMBERS": env.int("CONDUCT_EVIDENCE_ZIP_MAX_MEMBERS", default=50_000),
     "EVIDENCE_ZIP_MAX_BYTES": env.int("CONDUCT_EVIDENCE_ZIP_MAX_BYTES", default=64 * 1024 * 1024),

@@ -5,12 +5,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from rest_framework.exceptions import ParseError
 
 from complaints import selectors
 from complaints.admin.common import (
@@ -21,13 +24,16 @@ from complaints.admin.common import (
     ReadOnlyTabularInline,
     scope_to_cases,
 )
+from complaints.admin.forms import EvidenceUploadForm
 from complaints.admin.threats import ClassificationAdminMixin, ThreatRegisterAdminMixin
+from complaints.api import intake
 from complaints.models import (
     Case,
     Complaint,
     Evidence,
 )
 from complaints.services import complaints as complaint_services
+from complaints.services.evidence.jobs import upload_job_create
 from conduct.models import Category
 from core import roles
 from core.errors import DomainError
@@ -214,8 +220,71 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
             self.message_user(request, f"{complaint.reference} acknowledged.", messages.SUCCESS)
         return redirect("admin:complaints_complaint_change", complaint.pk)
 
+    # --- Upload evidence (officers): the API's background path, followed with a progress bar ---
+
+    def has_upload_permission(self, request):
+        return roles.has_role(request.user, roles.OFFICER)
+
+    def upload_view(self, request, object_id):
+        complaint = self.get_object(request, unquote(object_id))
+        if complaint is None:
+            self.message_user(request, "No such complaint.", messages.ERROR)
+            return redirect("admin:complaints_complaint_changelist")
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                source = intake.file_upload_of(data["file"], claimed=data["format"], mapping=data["mapping"])
+                job = upload_job_create(
+                    complaint=complaint, actor=request.user, source=source, skip_invalid=data["skip_invalid"]
+                )
+            except ParseError as exc:
+                form.add_error("file", str(exc.detail))
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("admin:complaints_complaint_upload_job", complaint.pk, job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": complaint,
+            "form": form,
+            "title": f"Upload evidence to {complaint.reference}",
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/upload.html", context)
+
+    def upload_job_view(self, request, object_id, job_id):
+        complaint = self.get_object(request, unquote(object_id))
+        if complaint is None or not self.has_upload_permission(request):
+            raise PermissionDenied
+        try:
+            job = selectors.upload_job_get(user=request.user, job_id=job_id)
+        except DomainError:
+            raise Http404("No such upload job.") from None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": complaint,
+            "job": job,
+            "status_url": reverse("upload-job", kwargs={"job_id": job.pk}),
+            "title": f"Evidence upload to {complaint.reference}",
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/upload_job.html", context)
+
     def get_urls(self):
         custom = [
+            path(
+                "<path:object_id>/upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="complaints_complaint_upload",
+            ),
+            path(
+                "<path:object_id>/upload/<uuid:job_id>/",
+                self.admin_site.admin_view(self.upload_job_view),
+                name="complaints_complaint_upload_job",
+            ),
             path(
                 "<path:object_id>/acknowledge/",
                 self.admin_site.admin_view(self.acknowledge_view),
@@ -236,6 +305,8 @@ class ComplaintAdmin(ThreatRegisterAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
                 request
             )
             extra_context["can_open_case"] = self.admin_site.get_model_admin(Case).has_add_permission(request)
+            if self.has_upload_permission(request):
+                extra_context["upload_url"] = reverse("admin:complaints_complaint_upload", args=[complaint.pk])
             if roles.has_role(request.user, roles.OFFICER):
                 extra_context["threats_url"] = reverse("admin:complaints_complaint_threats", args=[complaint.pk])
             extra_context["all_cases_url"] = (

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from complaints import guidance as guidance_lookup
-from complaints.models import Appeal, Case, Complaint, Decision
+from complaints.models import Appeal, Case, Complaint, Decision, EvidenceMapping
 from complaints.services.cases import INFORMAL_MAX_LEVEL_CODE, Finding, SanctionSpec
 from conduct.models import SanctionType, rules_in_force
 from core import roles
@@ -451,3 +451,27 @@ class InterimSuspensionReviewForm(CaseActionForm):
 
     def service_kwargs(self):
         return {"keep": self.cleaned_data["keep"], "reason": self.cleaned_data["reason"]}
+
+
+class EvidenceUploadForm(forms.Form):
+    """A bulk evidence file for a complaint, read in the background as the API's large uploads are."""
+
+    file = forms.FileField(help_text="JSON, CSV, NDJSON, an mbox, a .eml, a ZIP of .eml files, or a call log.")
+    format = forms.ChoiceField(
+        choices=[("", "detect from the content"), *((f, f) for f in ("json", "csv", "ndjson", "mbox", "eml", "zip"))],
+        required=False,
+    )
+    mapping = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="name", help_text="A call log: the saved column mapping."
+    )
+    skip_invalid = forms.BooleanField(
+        required=False, label="Skip invalid rows", help_text="Store the valid rows and list the rest."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = EvidenceMapping.objects.all()
+
+    def clean_mapping(self):
+        mapping = self.cleaned_data.get("mapping")
+        return mapping.name if mapping else ""

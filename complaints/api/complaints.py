@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -16,6 +17,7 @@ from complaints.api import serializers as s
 from complaints.models import Evidence
 from complaints.services.complaints import audit_complaint_read, complaint_file
 from complaints.services.evidence import evidence_upload
+from complaints.services.evidence.jobs import upload_job_create
 from core import roles
 from core.errors import ValidationError
 from core.idempotency import idempotent
@@ -103,7 +105,7 @@ class UploadFormatNegotiation(DefaultContentNegotiation):
 class ComplaintEvidenceListApi(generics.ListAPIView):
     """GET: the evidence of one complaint, paginated (the complainant never sees attribution).
     POST: a bulk upload (JSON array, or a multipart `file` in any format `intake.read_rows` reads),
-    atomic unless `skip_invalid=true`."""
+    atomic unless `skip_invalid=true`; a file past the synchronous limits is read by a job (202)."""
 
     parser_classes = [intake.EvidenceJSONParser, MultiPartParser]
     content_negotiation_class = UploadFormatNegotiation
@@ -138,7 +140,12 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
             OpenApiParameter("owner_id", str, description="An X archive: its owner's numeric account id."),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
         ],
-        responses={201: s.UploadResultSerializer, 400: s.UploadResultSerializer, 413: None},
+        responses={
+            201: s.UploadResultSerializer,
+            202: s.UploadJobStartedSerializer,
+            400: s.UploadResultSerializer,
+            413: None,
+        },
     )
     def post(self, request, reference):
         intake.check_size(request)
@@ -152,7 +159,15 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
             return body if staff else {k: v for k, v in body.items() if k not in MEMBERSHIP_FIGURES}
 
         def handler():
-            rows = intake.read_rows(request)
+            source = intake.file_upload(request)
+            if source is not None and source.size > settings.CONDUCT["EVIDENCE_MAX_BYTES"]:
+                return background(source)
+            try:
+                rows = intake.read_rows(request, source)
+            except intake.TooManyItems:
+                if source is None:
+                    raise
+                return background(source)
             if not staff:
                 spend_budget(
                     f"evidence-items:{request.user.pk}", len(rows), settings.CONDUCT["MEMBER_UPLOAD_ITEMS_PER_HOUR"]
@@ -172,6 +187,20 @@ class ComplaintEvidenceListApi(generics.ListAPIView):
                 return Response(answer(body), status=status.HTTP_400_BAD_REQUEST)
             result = evidence_upload(complaint=complaint, items=items, rejected=rejected, actor=request.user)
             return Response(answer(result.as_dict()), status=status.HTTP_201_CREATED)
+
+        def background(source):
+            # Past the synchronous limits: kept in storage and read by a job (202; GET status_url).
+            limit = settings.CONDUCT["EVIDENCE_JOB_MAX_BYTES"]
+            if source.size > limit:
+                raise intake.PayloadTooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+            if source.format not in intake.BACKGROUND_FORMATS:
+                raise intake.PayloadTooLarge(
+                    f"A {source.format} file is read whole, so it must stay within the synchronous limits "
+                    f"({settings.CONDUCT['EVIDENCE_MAX_BYTES'] // (1024 * 1024)} MiB)."
+                )
+            job = upload_job_create(complaint=complaint, actor=request.user, source=source, skip_invalid=skip_invalid)
+            body = {"job": str(job.pk), "status_url": reverse("upload-job", kwargs={"job_id": job.pk})}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
 
         return idempotent(request, f"evidence.upload:{complaint.pk}", handler)
 

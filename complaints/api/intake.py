@@ -62,8 +62,11 @@ def _limits():
 
 
 def check_size(request) -> None:
-    """413 before reading a body that announces itself larger than the limit."""
+    """413 before reading a body that announces itself larger than the limit: the synchronous limit for
+    a JSON body, the background limit (`EVIDENCE_JOB_MAX_BYTES`) for a multipart file."""
     _, max_bytes = _limits()
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        max_bytes = max(max_bytes, settings.CONDUCT["EVIDENCE_JOB_MAX_BYTES"])
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -81,54 +84,107 @@ class Native:
     data: bytes
 
 
-def read_rows(request) -> list[tuple[int, object, Native | None]]:
+class TooManyItems(PayloadTooLarge):
+    """More rows than a synchronous upload may hold: a file this long is read in the background."""
+
+
+# Formats read as a stream, so a file past the synchronous limits can be read in the background;
+# a single e-mail and an X archive are read whole, so they stay within the synchronous limits.
+BACKGROUND_FORMATS = frozenset({"json", "csv", "ndjson", "mbox", "zip"})
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpload:
+    """An uploaded file and how to read it: its format (claimed or detected, and checked against
+    its content), and for a call log the mapping, for an X archive its owner."""
+
+    file: object  # an UploadedFile, or a storage File in a background job
+    name: str
+    size: int
+    format: str
+    mapping: str = ""
+    owner_id: str = ""
+
+
+def file_upload(request) -> FileUpload | None:
+    """The request's multipart `file` with its format settled (400 when the content is not the format
+    claimed), or None when the evidence is a JSON body."""
+    params = request.query_params
+    claimed = params.get("format", "").lower()
+    if claimed and claimed not in FORMATS:
+        raise ParseError(f"Unknown format '{claimed[:20]}'; one of: {', '.join(FORMATS)}.")
+    if not request.content_type.startswith("multipart/"):
+        if claimed not in ("", "json"):
+            raise ParseError(f"A {claimed} upload is sent as a multipart `file`.")
+        return None
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ParseError("Send the evidence as a `file` field.")
+    return file_upload_of(
+        upload, claimed=claimed, mapping=params.get("mapping", ""), owner_id=params.get("owner_id", "")
+    )
+
+
+def file_upload_of(upload, *, claimed: str = "", mapping: str = "", owner_id: str = "") -> FileUpload:
+    """An uploaded file with its format settled: `claimed`, or detected from its content (400 when the
+    content is not the format claimed, by `claimed` or by the file's name); a call log with `mapping`."""
+    claimed = claimed.lower()
+    if claimed and claimed not in FORMATS:
+        raise ParseError(f"Unknown format '{claimed[:20]}'; one of: {', '.join(FORMATS)}.")
+    name = upload.name or ""
+    if mapping:
+        if claimed not in ("", "csv"):
+            raise ParseError("A call-log mapping reads a CSV file; `format` must be csv or left out.")
+        return FileUpload(upload, name, upload.size, "csv", mapping=mapping)
+    head = upload.read(4096)
+    upload.seek(0)
+    found = detect_format(head, name)
+    named = _NAMED_FORMATS.get(name.lower().rpartition(".")[2], "")
+    if not claimed and named and named != found:
+        raise ParseError(f"The file is named .{named} but its content is not {named} (it reads as {found}).")
+    if claimed and claimed != found and not (claimed == "csv" and found not in ("zip", "mbox", "x-dm")):
+        raise ParseError(f"The file's content is not {claimed} (it reads as {found}).")
+    return FileUpload(upload, name, upload.size, claimed or found, owner_id=owner_id)
+
+
+def file_rows(source: FileUpload, *, stream_json: bool = False):
+    """Every row of a file, in order and uncapped, as (position in the source, raw row, native file or None).
+    `stream_json` reads a JSON array from the file a piece at a time (a background job's file may
+    be far larger than memory should hold)."""
+    from complaints.api import sources  # the readers of real-world sources build on this module
+
+    upload = source.file
+    if source.mapping:
+        return sources.call_log_rows(upload, source.mapping)
+    if source.format == "mbox":
+        return sources.mbox_rows(upload)
+    if source.format == "eml":
+        return sources.eml_rows(upload)
+    if source.format == "zip":
+        return sources.zip_rows(upload)
+    if source.format == "x-dm":
+        return sources.x_dm_rows(upload, owner_id=source.owner_id)
+    if source.format == "json" and stream_json:
+        return _json_file_rows(upload)
+    return _read_file(upload, source.format)
+
+
+def read_rows(request, source: FileUpload | None = None) -> list[tuple[int, object, Native | None]]:
     """The upload's rows as (position in the source, raw row, native file or None), in order: at
-    most the item limit, or 413 at the first row past it.
+    most the item limit (TooManyItems, a 413, at the first row past it).
 
     Files are read as a stream (CSV or NDJSON line by line, from the upload's temporary
     file; mbox message by message), and a JSON array element by element, so however small
     the rows, memory holds the rows up to the limit and never the whole parsed file. The
     format is `?format=` or detected from the content; `?mapping=NAME` reads a call log.
+    `source` is the request's `file_upload`, when the caller has settled it already.
     """
-    from complaints.api import sources  # the readers of real-world sources build on this module
-
     max_items, max_bytes = _limits()
-    params = request.query_params
-    claimed = params.get("format", "").lower()
-    if claimed and claimed not in FORMATS:
-        raise ParseError(f"Unknown format '{claimed[:20]}'; one of: {', '.join(FORMATS)}.")
-    upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
-    if request.content_type.startswith("multipart/"):
-        if upload is None:
-            raise ParseError("Send the evidence as a `file` field.")
-        if upload.size > max_bytes:
+    source = source or file_upload(request)
+    if source is not None:
+        if source.size > max_bytes:
             raise PayloadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MiB.")
-        head = upload.read(4096)
-        upload.seek(0)
-        if params.get("mapping"):
-            if claimed not in ("", "csv"):
-                raise ParseError("A call-log mapping reads a CSV file; `format` must be csv or left out.")
-            return _capped(sources.call_log_rows(upload, params["mapping"]), max_items)
-        found = detect_format(head, upload.name or "")
-        named = _NAMED_FORMATS.get((upload.name or "").lower().rpartition(".")[2], "")
-        if not claimed and named and named != found:
-            raise ParseError(f"The file is named .{named} but its content is not {named} (it reads as {found}).")
-        if claimed and claimed != found and not (claimed == "csv" and found not in ("zip", "mbox", "x-dm")):
-            raise ParseError(f"The file's content is not {claimed} (it reads as {found}).")
-        fmt = claimed or found
-        if fmt == "mbox":
-            rows = sources.mbox_rows(upload)
-        elif fmt == "eml":
-            rows = sources.eml_rows(upload)
-        elif fmt == "zip":
-            rows = sources.zip_rows(upload)
-        elif fmt == "x-dm":
-            rows = sources.x_dm_rows(upload, owner_id=params.get("owner_id", ""))
-        else:
-            rows = _read_file(upload, fmt)
-        return _capped(rows, max_items)
-    if claimed not in ("", "json"):
-        raise ParseError(f"A {claimed} upload is sent as a multipart `file`.")
+        return _capped(file_rows(source), max_items)
     rows = request.data
     if not isinstance(rows, list):
         raise ParseError("Send a JSON array of evidence items, or a multipart `file`.")
@@ -190,8 +246,8 @@ class EvidenceJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - {exc}") from None
 
 
-def _too_many(max_items: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"At most {max_items} items per upload; this one holds more.")
+def _too_many(max_items: int) -> TooManyItems:
+    return TooManyItems(f"At most {max_items} items per upload; this one holds more.")
 
 
 def _capped(rows, max_items: int) -> list:
@@ -231,6 +287,70 @@ def json_array_rows(text: str) -> list:
                 raise ValueError(f"Expected ',' or ']' at character {position}.")
 
     return _capped(elements(), max_items)
+
+
+def _json_file_rows(upload, chunk_chars: int = 1 << 20):
+    """A JSON array file's elements, decoded one at a time from a window of at most a few chunks of
+    text (plus the element being read), so memory never holds the whole file."""
+    decoder = json.JSONDecoder()
+    text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
+    buffer, position, ended = "", 0, False
+
+    def more() -> bool:
+        nonlocal buffer, position, ended
+        if ended:
+            return False
+        piece = text.read(chunk_chars)
+        ended = not piece
+        buffer, position = buffer[position:] + piece, 0
+        return not ended
+
+    def blanks_then() -> str:
+        # The next character that is not blank ("" at the end of the file).
+        nonlocal position
+        while True:
+            position = _skip_blanks(buffer, position)
+            if position < len(buffer) or not more():
+                return buffer[position : position + 1]
+
+    try:
+        upload.seek(0)
+        if blanks_then() != "[":
+            raise ParseError("The JSON file is not an array of evidence items.")
+        position += 1
+        if blanks_then() == "]":
+            position += 1
+        else:
+            number = 0
+            while True:
+                blanks_then()
+                while True:
+                    try:
+                        element, end = decoder.raw_decode(buffer, position)
+                    except ValueError:
+                        if more():
+                            continue
+                        raise
+                    if end == len(buffer) and more():  # a number or literal may go on in the next chunk
+                        continue
+                    break
+                position = end
+                number += 1
+                yield number, element, None
+                following = blanks_then()
+                position += 1
+                if following == "]":
+                    break
+                if following != ",":
+                    raise ValueError(f"Expected ',' or ']' after element {number}.")
+        if blanks_then():
+            raise ValueError("Extra data after the array.")
+    except UnicodeDecodeError:
+        raise ParseError("The file is not UTF-8 text.") from None
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+    finally:
+        text.detach()
 
 
 _BLANKS = re.compile(r"[ \t\n\r]*")
@@ -424,13 +544,19 @@ def validate_rows(rows: list) -> tuple[list[dict], list[dict]]:
     """(valid items, rejected [{"row": n, "errors": {...}}]) from `read_rows`' rows, each rejected
     row named by its position in the source. A valid item with a native file carries it as `native`."""
     valid, rejected = [], []
-    latest = timezone.now() + dt.timedelta(days=1)
-    for number, raw, native in rows:
-        item, errors = validate_row(raw, latest=latest)
+    for number, item, errors in validate_rows_iter(rows):
         if errors:
             rejected.append({"row": number, "errors": errors})
         else:
-            if native is not None:
-                item["native"] = native
             valid.append(item)
     return valid, rejected
+
+
+def validate_rows_iter(rows):
+    """`validate_rows` one row at a time: (position, clean item or None, errors) for each row read."""
+    latest = timezone.now() + dt.timedelta(days=1)
+    for number, raw, native in rows:
+        item, errors = validate_row(raw, latest=latest)
+        if not errors and native is not None:
+            item["native"] = native
+        yield number, item, errors

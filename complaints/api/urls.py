@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.api import allegations, cases, complaints, evidence_files, police_pack, register, threats
+from complaints.api import allegations, cases, complaints, evidence_files, jobs, police_pack, register, threats
 
 urlpatterns = [
     path("complaints/", complaints.ComplaintListCreateApi.as_view(), name="complaint-list"),
@@ -18,6 +18,7 @@ urlpatterns = [
         evidence_files.EvidenceFileDownloadApi.as_view(),
         name="evidence-file",
     ),
+    path("jobs/<uuid:job_id>/", jobs.UploadJobDetailApi.as_view(), name="upload-job"),
     path("evidence-mappings/", evidence_files.EvidenceMappingListCreateApi.as_view(), name="evidence-mappings"),
     path("complaints/<str:reference>/senders/", complaints.ComplaintSendersApi.as_view(), name="complaint-senders"),
     path("complaints/<str:reference>/threats/", threats.ComplaintThreatsApi.as_view(), name="complaint-threats"),

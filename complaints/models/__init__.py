@@ -2,7 +2,7 @@
 
 from complaints.models.cases import Appeal, Case, Decision, InterimSuspension, Response, Sanction, sanctions_in_force_q
 from complaints.models.complaints import Campaign, Complaint
-from complaints.models.evidence import Evidence, EvidenceFile, EvidenceMapping
+from complaints.models.evidence import Evidence, EvidenceFile, EvidenceMapping, UploadJob
 from complaints.models.records import ConflictDeclaration, MemberLoginChange, PoliceReferral, ReminderSent
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "ReminderSent",
     "Response",
     "Sanction",
+    "UploadJob",
     "sanctions_in_force_q",
 ]

@@ -1,5 +1,7 @@
 """One piece of reported conduct, with the machine's flags and an officer's corrections."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -172,3 +174,46 @@ class EvidenceMapping(models.Model):
             "note": self.note_column,
         }
         return {role: column for role, column in named.items() if column}
+
+
+class UploadJob(models.Model):
+    """A bulk evidence upload past the synchronous limits, read and stored in the background.
+
+    The file waits in storage under `path` until the job ends. `status` only moves forward
+    (queued -> running -> done or failed); the items and `done` are committed together, so
+    a job that runs again after it finished stores nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="upload_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=500, help_text="The uploaded file in storage, until the job ends.")
+    name = models.CharField(max_length=255, blank=True, help_text="The name it was sent with (display only).")
+    size = models.PositiveBigIntegerField()
+    format = models.CharField(max_length=10)
+    mapping = models.CharField(max_length=60, blank=True)
+    owner_id = models.CharField(max_length=40, blank=True)
+    skip_invalid = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0, help_text="Rows read and checked.")
+    total = models.PositiveIntegerField(null=True, blank=True, help_text="Rows in the file, once all are read.")
+    result = models.JSONField(null=True, blank=True, help_text="The upload's answer, as a 201 (or 400) would give it.")
+    error = models.TextField(blank=True, help_text="Why the job failed, in words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"upload {self.id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -16,6 +16,7 @@ from complaints.models import (
     Evidence,
     InterimSuspension,
     Sanction,
+    UploadJob,
 )
 from complaints.selectors.threats import case_referral_made, case_referral_made_exists
 from core import roles
@@ -61,6 +62,18 @@ def complaint_get(*, user, reference: str) -> Complaint:
     if complaint is None:
         raise NotFound("No complaint with that reference.")
     return complaint
+
+
+def upload_job_get(*, user, job_id) -> UploadJob:
+    """An upload job, for the member or officer who started it and for officers who may see its
+    complaint; anyone else is told it does not exist."""
+    job = UploadJob.objects.filter(pk=job_id).first()
+    if job is not None and job.created_by_id != user.pk:
+        may_see = roles.has_role(user, roles.OFFICER) and complaint_list(user=user).filter(pk=job.complaint_id).exists()
+        job = job if may_see else None
+    if job is None:
+        raise NotFound("No upload job with that id.")
+    return job
 
 
 def evidence_list(*, complaint: Complaint):

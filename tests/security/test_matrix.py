@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
 from complaints.demo.walker import Stage
-from complaints.models import ConflictDeclaration, Evidence
+from complaints.models import ConflictDeclaration, Evidence, UploadJob
 from complaints.services.evidence import evidence_upload
 from complaints.services.evidence.files import evidence_file_attach
 from tests.complaints.factories import CaseFactory, ComplaintFactory
@@ -48,6 +48,7 @@ EXPECTED = {
     ("complaint-evidence", "post"): (401, 400, 404, 404, 400, 400, 404, 403),
     ("evidence-files", "post"): (401, 400, 404, 404, 400, 403, 404, 403),
     ("evidence-file", "get"): (401, 200, 404, 404, 200, 200, 404, 200),
+    ("upload-job", "get"): (401, 200, 404, 404, 200, 404, 404, 404),
     ("evidence-mappings", "get"): (401, 403, 403, 200, 200, 403, 403, 403),
     ("evidence-mappings", "post"): (401, 403, 403, 400, 400, 403, 403, 403),
     ("complaint-senders", "get"): (401, 403, 403, 404, 200, 403, 403, 403),
@@ -109,6 +110,9 @@ def world(case_at, panel):
     evidence = Evidence.objects.filter(complaint=complaint).first()
     screenshot = SimpleUploadedFile("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     native = evidence_file_attach(evidence=evidence, upload=screenshot, actor=complainant.user)
+    job = UploadJob.objects.create(
+        complaint=complaint, created_by=complainant.user, path="evidence-uploads/none", size=1, format="csv"
+    )
     conflicted = UserFactory(roles=["officer"])
     ConflictDeclaration.objects.create(user=conflicted, member=respondent, reason="my brother")
     callers = {
@@ -127,6 +131,7 @@ def world(case_at, panel):
         "file_id": native.pk,
         "case_reference": case.reference,
         "membership_number": respondent.membership_number,
+        "job_id": str(job.pk),
     }
     return complaint, case, callers, names
 
@@ -136,7 +141,7 @@ def url_of(route: str, complaint, case, names) -> str:
     reference = case.reference if route.startswith("api/cases/") else complaint.reference
     path = path.replace("<str:reference>", reference)
     path = path.replace("<int:pk>", str(names["pk"])).replace("<int:file_id>", str(names["file_id"]))
-    path = path.replace("<str:case_reference>", names["case_reference"])
+    path = path.replace("<str:case_reference>", names["case_reference"]).replace("<uuid:job_id>", names["job_id"])
     return path.replace("<str:membership_number>", names["membership_number"])
 
 

@@ -194,6 +194,25 @@ class UploadResultSerializer(serializers.Serializer):
     cases_opened = serializers.IntegerField(required=False, help_text="Staff only: cases the upload opened.")
 
 
+class UploadJobStartedSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    status_url = serializers.CharField(help_text="`GET` it for the job's status, progress and result.")
+
+
+class UploadJobProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField(help_text="Rows read and checked.")
+    total = serializers.IntegerField(allow_null=True, help_text="Rows in the file, once all are read.")
+
+
+class UploadJobSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = UploadJobProgressSerializer()
+    result = UploadResultSerializer(
+        allow_null=True,
+        help_text="Done: the 201 body. Failed: `detail` says why (with the rejected rows, as a 400 lists them).",
+    )
+
+
 class SenderSerializer(serializers.Serializer):
     sender = serializers.CharField(allow_null=True, help_text="The sender's normalised handle, e-mail or phone.")
     kind = serializers.CharField(allow_null=True)

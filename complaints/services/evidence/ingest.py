@@ -53,18 +53,28 @@ class IngestResult:
 
 
 def evidence_ingest(
-    *, complaint: Complaint, items: list[dict], actor, now=None, audit: bool = True, rejected: list | None = None
+    *,
+    complaint: Complaint,
+    items: list[dict],
+    actor,
+    now=None,
+    audit: bool = True,
+    rejected: list | None = None,
+    alert: bool = True,
+    digest=None,
 ) -> IngestResult:
     """Store valid evidence items on a complaint (caller holds a transaction and the complaint lock).
 
     Duplicates, within the batch and against what the complaint holds, are counted and
     skipped. Senders are attributed to members and each member sender's case is opened
-    or reused. One audit event records the batch with its counts and a digest.
+    or reused. One audit event records the batch with its counts and a digest. A caller
+    storing one upload as several batches passes `audit=False`, `alert=False` and one
+    running `digest` (a hashlib sha256), then audits and alerts once (`evidence_threats_alert`).
     """
     now = now or timezone.now()
     rejected = rejected or []
     result = IngestResult(received=len(items) + len(rejected), rejected=rejected)
-    digest = hashlib.sha256()
+    digest = digest if digest is not None else hashlib.sha256()
     prepared = []
     seen = set()
     # A wave repeats its senders and texts many times over: normalise each once per batch.
@@ -160,11 +170,8 @@ def evidence_ingest(
     natives = [(p[3], p[0]["native"]) for p in prepared if p[0].get("native") is not None]
     if natives:
         evidence_natives_store(complaint=complaint, natives=natives, actor=actor)
-    if result.threats:
-        # The insert returns no ids: this batch's threats are the complaint's threats held since `now`.
-        found = Evidence.objects.filter(complaint=complaint, threat=True, threat_since=now).order_by("pk")
-        found_ids = list(found.values_list("pk", flat=True))
-        enqueue(threats_alert, complaint_id=complaint.pk, evidence_ids=found_ids, found_by="intake")
+    if result.threats and alert:
+        evidence_threats_alert(complaint=complaint, now=now)
     cases_refresh(case_ids=touched_cases, now=now)
     result.digest = digest.hexdigest()
     if audit:
@@ -179,6 +186,15 @@ def evidence_ingest(
             },
         )
     return result
+
+
+def evidence_threats_alert(*, complaint: Complaint, now) -> None:
+    """Alert the officers on duty, on commit, to the threats an upload stored at `now`."""
+    # The insert returns no ids: the upload's threats are the complaint's threats held since `now`.
+    found = Evidence.objects.filter(complaint=complaint, threat=True, threat_since=now).order_by("pk")
+    found_ids = list(found.values_list("pk", flat=True))
+    if found_ids:
+        enqueue(threats_alert, complaint_id=complaint.pk, evidence_ids=found_ids, found_by="intake")
 
 
 _PLAIN_COLUMNS = (
@@ -280,14 +296,18 @@ def evidence_natives_store(*, complaint: Complaint, natives: list[tuple[str, obj
     EvidenceFile.objects.bulk_create(files, batch_size=CHUNK)
 
 
+def evidence_may_add(*, complaint: Complaint, actor) -> None:
+    """Only the complainant or an officer adds evidence, and only to a complaint still open (409, 403)."""
+    if complaint.status == Complaint.Status.CLOSED:
+        raise ConflictError("The complaint is closed; open a new one for new evidence.")
+    if complaint.filed_by_id != actor.pk and not roles.has_role(actor, roles.OFFICER):
+        raise PermissionDenied("Only the complainant or an officer can add evidence.")
+
+
 @transaction.atomic
 def evidence_upload(*, complaint: Complaint, items: list[dict], rejected: list[dict], actor, now=None) -> IngestResult:
     """Store a validated bulk upload on a complaint (the owner or an officer), as one audited batch."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status == Complaint.Status.CLOSED:
-        raise ConflictError("The complaint is closed; open a new one for new evidence.")
-    is_owner = complaint.filed_by_id == actor.pk
-    if not is_owner and not roles.has_role(actor, roles.OFFICER):
-        raise PermissionDenied("Only the complainant or an officer can add evidence.")
+    evidence_may_add(complaint=complaint, actor=actor)
     result = evidence_ingest(complaint=complaint, items=items, actor=actor, now=now, rejected=rejected)
     return result
