@@ -122,14 +122,15 @@ class Client:
                     return -1, str(exc)  # the answer was lost: the request may or may not have run
                 continue  # refused before sending: the next server, as a balancer would
             seconds = time.monotonic() - t0
-            self.stats.add(endpoint, kind, resp.status, seconds, t0 - self.started)
+            ended = time.monotonic() - self.started  # when the answer came: faults are dated by it
+            self.stats.add(endpoint, kind, resp.status, seconds, ended)
             try:
                 data = json.loads(raw) if raw else None
             except ValueError:
                 data = raw[:200].decode(errors="replace")
             if resp.status >= 500:
                 with self.stats.lock:
-                    self.stats.five_hundreds.append((t0 - self.started, endpoint, resp.status, str(data)[:200]))
+                    self.stats.five_hundreds.append((ended, endpoint, resp.status, str(data)[:200]))
             return resp.status, data
         return 0, None
 
