@@ -321,9 +321,17 @@ def percentile(values, p):
     return values[k]
 
 
-def throttle_burst(logins: dict, rate: str) -> tuple[int, int, Counter]:
-    """Twice the token rate of logins at once, alternating servers: how many passed, and the answers."""
-    limit = int(rate.split("/")[0])
+def throttle_burst(logins: dict, rate: str) -> tuple[int, int, int, Counter]:
+    """Twice the token rate of logins at once, alternating servers: how many passed, in how many of
+    the throttle's windows, and the answers. Windows are fixed and aligned to the epoch (as the
+    server's, on the same clock): the burst starts early in one, so that it stays in it."""
+    number, _, period = rate.partition("/")
+    limit = int(number)
+    duration = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    left = duration - time.time() % duration
+    if left < duration / 2:
+        time.sleep(left + 0.5)
+    first_window = int(time.time() // duration)
     creds = logins["throttle_login"]
     answers = Counter()
     lock = threading.Lock()
@@ -348,8 +356,9 @@ def throttle_burst(logins: dict, rate: str) -> tuple[int, int, Counter]:
         t.start()
     for t in threads:
         t.join(60)
+    windows = int(time.time() // duration) - first_window + 1
     passed = sum(n for s, n in answers.items() if s != 429)
-    return limit, passed, answers
+    return limit, passed, windows, answers
 
 
 def totp_login(logins: dict) -> int:
@@ -533,13 +542,14 @@ def main() -> int:
     )
     if most > filing_limit:
         failures.append(f"a member filed {most} complaints, over the filing rate {filing_limit}")
-    limit, passed, answers = throttle_burst(logins, logins["rates"]["token"])
+    limit, passed, windows, answers = throttle_burst(logins, logins["rates"]["token"])
     print(
         f"token throttle ({logins['rates']['token']} per address): {2 * limit} logins at once over both "
-        f"servers, {passed} let through: {dict(answers)}"
+        f"servers, {passed} let through in {windows} window(s): {dict(answers)}"
     )
-    if passed != limit:
-        failures.append(f"the token throttle let {passed} of {2 * limit} through (rate {limit})")
+    # In one window exactly the rate passes; a burst slow enough to reach the next may spend that one too.
+    if not (passed == limit if windows == 1 else limit <= passed <= limit * windows):
+        failures.append(f"the token throttle let {passed} of {2 * limit} through in {windows} window(s) (rate {limit})")
 
     import redis
 
