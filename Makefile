@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv lint bench check-deploy clean
+.PHONY: demo test venv lint bench check-deploy cluster cluster-stop cluster-load clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,5 +39,14 @@ bench: venv  ## benchmarks: figures and ratios, not pass/fail
 	$(PY) bench/police_pack.py
 	$(PY) bench/upload_memory.py
 
+cluster: venv  ## production topology on the loopback: 2 app servers, worker, beat, PostgreSQL, own Redis
+	.ci/cluster start
+
+cluster-stop:  ## stop what `make cluster` started, by pid
+	.ci/cluster stop
+
+cluster-load: venv  ## load and faults against `make cluster` (LOAD_ARGS, e.g. --all-faults)
+	$(PY) bench/cluster_load.py $(LOAD_ARGS)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .cluster

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.ApiNoStoreMiddleware",
+    # Redis unreachable (cache, throttles, lockouts, broker): 503 with Retry-After, not a 500.
+    "core.unavailable.SharedStateUnavailableMiddleware",
     # Last, as django-axes requires: it turns a lockout found during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

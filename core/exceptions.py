@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, unreachable
 
 
 def exception_handler(exc, context):
@@ -22,6 +23,13 @@ def exception_handler(exc, context):
         # A date at the calendar's edge that reached arithmetic unchecked (filters refuse them earlier,
         # naming the field; see core.filters.FilterBackend).
         return Response({"detail": "A date or time is out of range."}, status=status.HTTP_400_BAD_REQUEST)
+    if unreachable(exc):
+        # Redis (throttles, lockouts, the broker) is down: refused whole, in words (core.unavailable).
+        return Response(
+            {"detail": MESSAGE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, ParseError):
         return Response({"detail": str(exc.detail)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -7,7 +7,9 @@ instances, so that a queue can carry them.
 
 Where it runs: with a broker (`CELERY_BROKER_URL`, which defaults to `REDIS_URL`) the
 task is sent to Celery by its registered name, and a worker runs it; without one it runs
-in this process after commit, so the embedded default needs nothing but Python.
+in this process after commit, so the embedded default needs nothing but Python. When the
+broker cannot be reached at that moment (Redis restarting), the task runs in this process
+too, so committed work is never left without its task.
 
 Every enqueued run has a deterministic key: the task's name and a digest of its
 arguments (`task_key`). It is the Celery task id, so a redelivered message carries the
@@ -83,9 +85,17 @@ class _Job:
         if broker_configured():
             from celery import current_app
 
-            current_app.send_task(self.name, kwargs=kwargs, task_id=self.key)
-            log.info("task %s sent (%s)", self.name, self.key)
-            return
+            from core.unavailable import UNREACHABLE
+
+            try:
+                current_app.send_task(self.name, kwargs=kwargs, task_id=self.key)
+            except UNREACHABLE as exc:
+                # The broker is down and the caller's transaction has committed: the work is not
+                # dropped but done here, as without a broker (every task leaves one run's result).
+                log.warning("task %s: broker unreachable (%s); running it in this process", self.name, exc)
+            else:
+                log.info("task %s sent (%s)", self.name, self.key)
+                return
         log.info("task %s started", self.name)
         TASKS[self.name](**kwargs)
         log.info("task %s done", self.name)

@@ -173,7 +173,14 @@ def check_panel(case: Case, panel: list, *, appeal: bool) -> None:
 
 
 def lock_case(case: Case) -> Case:
-    """Re-read the case under a row lock, with what the workflow checks need."""
+    """Re-read the case under a row lock, with what the workflow checks need.
+
+    Its complaint is locked first: evidence uploads lock the complaint, then update its cases, and
+    actions update the complaint after the case (acknowledged, closed). Taking the rows in the
+    same order everywhere (complaint, then case) keeps the two from deadlocking, which they did
+    under load on PostgreSQL (bench/cluster_load.py)."""
+    complaint_id = case.complaint_id or Case.objects.filter(pk=case.pk).values_list("complaint_id", flat=True).first()
+    list(Complaint.objects.select_for_update().filter(pk=complaint_id).values_list("pk", flat=True))
     locked = Case.objects.select_for_update().get(pk=case.pk)
     # Related rows read by the checks; fetched after the lock so they are current.
     return (
