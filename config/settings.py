@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "complaints.models.Decision.Outcome",
         "AppealOutcomeEnum": "complaints.models.Appeal.Outcome",
         "DismissReasonEnum": "complaints.models.Case.DismissReason",
+        "UploadJobStatusEnum": "complaints.models.UploadJob.Status",
+        "CaseStatusEnum": "complaints.models.Case.Status",
     },
 }
 

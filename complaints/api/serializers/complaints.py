@@ -6,7 +6,7 @@ from rest_framework import serializers
 from complaints.api import intake
 from complaints.api.serializers.cases import MemberBriefSerializer
 from complaints.api.serializers.resolve import resolve_rules
-from complaints.models import Case, Evidence
+from complaints.models import Case, Evidence, UploadJob
 from core.fields import (
     TEXT_MAX,
     NoUnknownFieldsMixin,
@@ -205,7 +205,7 @@ class UploadJobProgressSerializer(serializers.Serializer):
 
 
 class UploadJobSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status = serializers.ChoiceField(choices=UploadJob.Status.choices)
     progress = UploadJobProgressSerializer()
     result = UploadResultSerializer(
         allow_null=True,
