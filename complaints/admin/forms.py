@@ -74,24 +74,6 @@ class CaseActionForm(forms.Form):
                 sets.append({"title": "Sanctions", "sanction_rows": self.sanction_rows()})
         return sets
 
-    def mark_guidance_range(self) -> None:
-        """Name the sanctions inside the published guidance range for this case, should every rule
-        charged be found breached, so the panel sees the range where it chooses."""
-        charged = list(self.case.rules_charged.all())
-        guidance = guidance_lookup.guidance_for(self.case, charged) if charged else None
-        if guidance is None:
-            return
-
-        class InRange(forms.ModelChoiceField):
-            def label_from_instance(self, obj):
-                return f"{obj.name} (in the guidance range)" if guidance.contains(obj) else obj.name
-
-        for i in range(SANCTION_ROWS):
-            old = self.fields[f"sanction_{i}_type"]
-            self.fields[f"sanction_{i}_type"] = InRange(
-                old.queryset, required=False, label=old.label, empty_label="—", help_text=old.help_text
-            )
-
     def sanction_rows(self) -> list[list]:
         return []
 
